@@ -1,0 +1,206 @@
+"""Reading YAML with line numbers, and turning validation failures into errors for people.
+
+``read_yaml`` returns plain Python data plus a map from each path (tuple of keys and indices)
+to its 1-based line, so that a Pydantic error's ``loc`` can be reported as file, line and field.
+It knows nothing about the CSTO; it must not import the rest of the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from csto.errors import DataError
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """One parsed YAML file: its data and the line of every node, keyed by path."""
+
+    file: Path
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Sequence[str | int]) -> int:
+        """The line of the node at ``path`` or, if it is absent, of its nearest existing parent."""
+        p: Path_ = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader; we only use its scalar resolution and constructors."""
+
+
+def read_yaml(file: Path, *, display_name: str | None = None) -> YamlDoc:
+    """Parse ``file``; a syntax error becomes a ``DataError`` with its line."""
+    name = display_name or str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError("file not found", file=name, expected="a YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text ({exc.reason})", file=name, expected="a UTF-8 YAML file") from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> YamlDoc:
+    """Parse YAML ``text`` (reported as file ``name``) into a ``YamlDoc``."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise DataError(
+            f"YAML syntax error: {exc.problem or exc.context}", file=name, line=line, expected="valid YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"YAML error: {exc}", file=name, expected="valid YAML") from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    if node is None:
+        return YamlDoc(Path(name), None, {(): 1})
+    data = _build(node, (), lines, loader, name)
+    return YamlDoc(Path(name), data, lines)
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: _Loader, name: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise DataError(
+                    "YAML merge keys (<<) are not supported",
+                    file=name,
+                    line=key_node.start_mark.line + 1,
+                    expected="plain mappings",
+                )
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
+                raise DataError(
+                    "mapping keys must be plain text",
+                    file=name,
+                    line=key_node.start_mark.line + 1,
+                    expected="a text key",
+                )
+            key = str(key)
+            if key in out:
+                raise DataError(
+                    f"duplicate key '{key}'",
+                    file=name,
+                    line=key_node.start_mark.line + 1,
+                    field=_dotted((*path, key)),
+                    expected="each key once per mapping",
+                )
+            out[key] = _build(value_node, (*path, key), lines, loader, name)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(child, (*path, i), lines, loader, name) for i, child in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise DataError(
+            f"cannot read value: {exc}", file=name, line=node.start_mark.line + 1, field=_dotted(path)
+        ) from None
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(document)"
+
+
+dotted = _dotted
+
+_EXPECTED = {
+    "missing": "this required field",
+    "extra_forbidden": "only the documented fields (check the spelling)",
+    "date_from_datetime_parsing": "a date YYYY-MM-DD",
+    "date_parsing": "a date YYYY-MM-DD",
+    "date_type": "a date YYYY-MM-DD",
+    "int_parsing": "an integer",
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "string_type": "text",
+    "literal_error": None,
+    "enum": None,
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def validate(model: type[BaseModel], doc: YamlDoc, context: Mapping[str, Any] | None = None) -> Any:
+    """Validate ``doc.data`` against ``model``; the first failure becomes a located ``DataError``."""
+    try:
+        return model.model_validate(doc.data, context=dict(context or {}))
+    except ValidationError as exc:
+        raise located_error(exc, doc) from None
+
+
+def located_error(exc: ValidationError, doc: YamlDoc, prefix: Sequence[str | int] = ()) -> DataError:
+    """Turn the first error of a ``ValidationError`` into a ``DataError`` with file, line and field."""
+    errors = exc.errors(include_url=False)
+    err = errors[0]
+    loc = [p for p in (*prefix, *err["loc"]) if isinstance(p, (str, int))]
+    # Pydantic puts union/tagged member names into loc; drop parts that are not in the document.
+    loc = _real_path(doc, loc)
+    kind = err["type"]
+    msg = str(err["msg"])
+    expected = _EXPECTED.get(kind)
+    if kind in ("literal_error", "enum"):
+        expected = msg.removeprefix("Input should be ")
+        msg = f"unexpected value {err.get('input')!r}"
+    elif kind == "missing":
+        msg = "missing required field"
+    elif kind == "extra_forbidden":
+        msg = "unknown field"
+    elif kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
+    return DataError(
+        msg + more,
+        file=str(doc.file),
+        line=doc.line_of(loc),
+        field=_dotted(loc),
+        expected=expected,
+    )
+
+
+def _real_path(doc: YamlDoc, loc: list[str | int]) -> list[str | int]:
+    out: list[str | int] = []
+    node: Any = doc.data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str):
+            out.append(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int):
+            out.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+        elif node is None and isinstance(part, str) and out:
+            out.append(part)
+            break
+        # else: a union tag or a function name pydantic added; skip it
+    return out
