@@ -13,6 +13,8 @@ import sys
 import typer
 
 from csto.commands import data as data_commands
+from csto.commands import engine as engine_commands
+from csto.commands import ledger as ledger_commands
 from csto.errors import CstoError
 
 app = typer.Typer(
@@ -23,27 +25,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line error messages."),
+) -> None:
+    """csto: the CSTO's treaty, bodies, members and forces as sourced data and a checked engine."""
+
+
 data_commands.register(app)
 
 
-def _register_optional() -> None:
-    """Attach command groups whose modules may not exist yet in a partial checkout."""
-    import importlib
-
-    for module_name, group in (("csto.commands.ledger", "ledger"), ("csto.commands.engine", None)):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # pragma: no cover - only in partial checkouts
-            if exc.name != module_name:
-                raise
-            continue
-        if group is None:
-            module.register(app)
-        else:
-            app.add_typer(module.app, name=group)
-
-
-_register_optional()
+engine_commands.register(app)
+app.add_typer(ledger_commands.app, name="ledger")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -53,27 +47,31 @@ def main(argv: list[str] | None = None) -> None:
     args = [a for a in args if a != "--debug"]
     want_json = "--json" in args
     try:
-        app(args=args, prog_name="csto", standalone_mode=False)
+        rc = app(args=args, prog_name="csto", standalone_mode=False)
+        if isinstance(rc, int) and rc != 0:
+            raise SystemExit(rc)
     except CstoError as err:
         if debug:
             raise
         if want_json:
             print(json.dumps(err.to_dict(), ensure_ascii=False), file=sys.stderr)
-        typer.echo(f"error: {err}", err=True)
+        else:
+            typer.echo(f"error: {err}", err=True)
         raise SystemExit(err.exit_code) from None
     except SystemExit:
         raise
+    except typer.Exit as exc:
+        raise SystemExit(getattr(exc, "exit_code", 0)) from None
+    except typer.Abort:
+        raise SystemExit(1) from None
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            raise SystemExit(1) from None
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(2) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):  # a usage error from Typer's command parser
+            show()
+            raise SystemExit(2 if exc.exit_code in (None, 1, 2) else int(exc.exit_code)) from None
         if debug:
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True
+        )
         raise SystemExit(1) from None

@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import Field
 
 from csto.errors import DataError, InputError
-from csto.model.bodies import Body, BodiesFile
+from csto.model.bodies import BodiesFile, Body
 from csto.model.common import Frozen, Place, Slug, Source, Sourced
 from csto.model.episodes import Correction, CorrectionsFile, Episode, EpisodesFile
 from csto.model.forces import Airfield, AirfieldsFile, Base, Force, ForcesFile
-from csto.model.states import MEMBER_STATUSES, Membership, MembersFile, State, ThirdState
+from csto.model.states import MEMBER_STATUSES, MembersFile, Membership, State, ThirdState
 from csto.model.treaty import AtopCoding, Instrument, Provision, TreatyFile
 from csto.model.yamlio import YamlDoc, dotted, read_yaml, validate
 
@@ -158,7 +158,7 @@ class Alliance(Frozen):
         if p is not None:
             return p.citation
         inst = self.dataset.instrument(instrument)
-        return f"{inst.short if inst else instrument} Art. {number}"
+        return inst.citation(number) if inst else f"{instrument} Art. {number}"
 
 
 # --------------------------------------------------------------------------- loading
@@ -205,7 +205,9 @@ def load_dataset(alliance: str = "csto", *, data_dir: str | Path | None = None) 
         directory = Path(data_dir)
         if not directory.is_dir():
             raise InputError(
-                f"data directory '{directory}' does not exist", field="--data", expected="a directory of YAML files"
+                f"data directory '{directory}' does not exist",
+                field="--data",
+                expected="a directory of YAML files",
             )
         return _load_dir(str(directory.resolve()), display=str(directory))
     names = available_alliances()
@@ -241,7 +243,9 @@ def _build_dataset(directory: str, docs: dict[str, YamlDoc]) -> Dataset:
     members: MembersFile = validate(MembersFile, docs["members"])
     bodies: BodiesFile = validate(BodiesFile, docs["bodies"])
     forces: ForcesFile | None = validate(ForcesFile, docs["forces"]) if "forces" in docs else None
-    airfields: AirfieldsFile | None = validate(AirfieldsFile, docs["airfields"]) if "airfields" in docs else None
+    airfields: AirfieldsFile | None = (
+        validate(AirfieldsFile, docs["airfields"]) if "airfields" in docs else None
+    )
     episodes: EpisodesFile | None = validate(EpisodesFile, docs["episodes"]) if "episodes" in docs else None
     corrections: CorrectionsFile | None = (
         validate(CorrectionsFile, docs["corrections"]) if "corrections" in docs else None
@@ -272,7 +276,10 @@ def _validate_sources(doc: YamlDoc) -> dict[str, Source]:
     data = doc.data
     if not isinstance(data, dict):
         raise DataError(
-            "sources.yaml must be a mapping of source keys", file=str(doc.file), line=1, expected="key: {title, ...}"
+            "sources.yaml must be a mapping of source keys",
+            file=str(doc.file),
+            line=1,
+            expected="key: {title, ...}",
         )
     out: dict[str, Source] = {}
     for key, entry in data.items():
@@ -284,7 +291,9 @@ def _validate_sources(doc: YamlDoc) -> dict[str, Source]:
                 field=key,
                 expected="title, url, publisher, date",
             )
-        sub = YamlDoc(doc.file, {**entry, "key": key}, {k[1:]: v for k, v in doc.lines.items() if k[:1] == (key,)})
+        sub = YamlDoc(
+            doc.file, {**entry, "key": key}, {k[1:]: v for k, v in doc.lines.items() if k[:1] == (key,)}
+        )
         sub.lines[()] = doc.line_of((key,))
         src = validate(Source, sub)
         out[key] = src
@@ -337,7 +346,9 @@ def _check_state_codes(docs: dict[str, YamlDoc], known: set[str]) -> None:
                 continue
             last = path[-1]
             parent = path[-2] if len(path) > 1 else None
-            is_state_field = last in _STATE_FIELDS or (isinstance(last, int) and parent in ("order", "members"))
+            is_state_field = last in _STATE_FIELDS or (
+                isinstance(last, int) and parent in ("order", "members")
+            )
             if is_state_field and isinstance(node, str) and node not in known:
                 raise DataError(
                     f"unknown state code '{node}'",

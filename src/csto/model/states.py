@@ -8,11 +8,12 @@ Holds records only; it must not read files.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csto.model.common import ISO3, Frozen, Place, Quantity, Sourced
+from csto.model.common import ISO3, Conflict, Frozen, Place, Quantity, Sourced
 
 Status = Literal["signatory", "member", "frozen", "suspended", "withdrawn", "observer", "partner"]
 #: Statuses that count a state among the members on a day (the rest are former or outside).
@@ -28,6 +29,7 @@ class Membership(Sourced):
     end: dt.date | None = None
     basis: str = Field(description="the act or event that began this status")
     date_precision: Literal["day", "month", "year"] = "day"
+    conflicts: tuple[Conflict, ...] = ()
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
@@ -48,9 +50,11 @@ class State(Frozen):
     @model_validator(mode="after")
     def _intervals(self) -> State:
         ms = self.memberships
-        for a, b in zip(ms, ms[1:], strict=False):
+        for a, b in pairwise(ms):
             if a.end is None or a.end > b.start:
-                raise ValueError(f"membership intervals of {self.iso3} overlap or are out of order at {b.start}")
+                raise ValueError(
+                    f"membership intervals of {self.iso3} overlap or are out of order at {b.start}"
+                )
         for m in ms:
             if m.end is not None and m.end <= m.start:
                 raise ValueError(f"membership of {self.iso3} from {m.start} ends before it starts")

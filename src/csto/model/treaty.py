@@ -8,11 +8,12 @@ be compared. This module holds records only; the rules engine reads them, never 
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from csto.model.common import Frozen, Slug, Sourced
+from csto.model.common import Conflict, Frozen, Slug, Sourced
 
 
 class Signature(Sourced):
@@ -20,6 +21,7 @@ class Signature(Sourced):
 
     date: dt.date
     place: str
+    conflicts: tuple[Conflict, ...] = ()
 
 
 class Amendment(Sourced):
@@ -43,6 +45,7 @@ class ArticleVersion(Sourced):
     summary: str
     codes: tuple[Slug, ...] = ()
     params: dict[str, Any] = Field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
@@ -57,7 +60,7 @@ class Article(Frozen):
 
     @model_validator(mode="after")
     def _ordered(self) -> Article:
-        for a, b in zip(self.versions, self.versions[1:], strict=False):
+        for a, b in pairwise(self.versions):
             if a.end is None or a.end > b.start:
                 raise ValueError(
                     f"versions of article {self.number} overlap: one from {a.start} runs past {b.start}"
@@ -96,8 +99,8 @@ class Instrument(Sourced):
         return None
 
     def citation(self, number: str, version: ArticleVersion | None = None) -> str:
-        """A citation such as ``CST Art. 4 (as amended 2010)``."""
-        label = f"{self.short} Art. {number}"
+        """A citation such as ``CST Art. 4 (as amended 2010)``; article 'whole' cites the instrument."""
+        label = self.short if number == "whole" else f"{self.short} Art. {number}"
         if version is not None and version.amended_by:
             am = self.amendment(version.amended_by)
             if am is not None:

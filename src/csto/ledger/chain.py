@@ -1,0 +1,110 @@
+"""The chain walker shared by ``verify()`` and ``import_jsonl()``: checks one raw record at a time.
+
+A record is checked as stored (text columns), not as parsed, so a tampered row that no longer parses
+is reported rather than crashing the walk. It must not read or write any database itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from csto.ledger.events import GENESIS_HASH, canonical_at, canonical_json, record_hash
+
+__all__ = ["ChainChecker", "ChainFault", "RawRecord"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One event as stored: ``at`` as ISO text and ``data_json`` as JSON text."""
+
+    seq: int
+    stream: str
+    version: int
+    type: str
+    at: str
+    data_json: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFault:
+    """Why a record breaks the chain; ``field`` names the column at fault."""
+
+    seq: int
+    stream: str
+    type: str
+    field: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ChainChecker:
+    """Feed records in ``seq`` order to ``check``; it returns the first fault, or ``None`` and moves on.
+
+    After a fault the checker is not advanced, so ``count`` and ``last_hash`` describe the intact prefix.
+    """
+
+    count: int = 0
+    last_seq: int = 0
+    last_hash: str = GENESIS_HASH
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def check(self, rec: RawRecord) -> ChainFault | None:
+        def fault(column: str, reason: str) -> ChainFault:
+            return ChainFault(seq=rec.seq, stream=rec.stream, type=rec.type, field=column, reason=reason)
+
+        expected_seq = self.last_seq + 1
+        if rec.seq != expected_seq:
+            what = "an event is missing" if rec.seq > expected_seq else "seq out of order or repeated"
+            return fault("seq", f"seq gap: expected seq {expected_seq}, found {rec.seq} ({what})")
+        if rec.prev_hash != self.last_hash:
+            link = f"the hash of seq {self.last_seq}" if self.last_seq else "the genesis hash (64 zeros)"
+            return fault("prev_hash", f"prev_hash does not match {link}")
+        expected_version = self.versions.get(rec.stream, 0) + 1
+        if rec.version != expected_version:
+            return fault(
+                "version",
+                f"stream version gap: expected version {expected_version} of {rec.stream!r}, "
+                f"found {rec.version}",
+            )
+        try:
+            data = json.loads(rec.data_json)
+        except ValueError as exc:
+            return fault("data", f"data is not valid JSON ({exc})")
+        if not isinstance(data, dict):
+            return fault("data", "data is not a JSON object")
+        try:
+            data_json = canonical_json(data)
+        except ValueError as exc:
+            return fault("data", f"data is not plain JSON ({exc})")
+        if data_json != rec.data_json:
+            return fault("data", "data text is not in canonical form (altered)")
+        try:
+            at_ok = canonical_at(datetime.fromisoformat(rec.at)) == rec.at
+        except ValueError:
+            at_ok = False
+        if not at_ok:
+            return fault("at", f"at is not a canonical UTC timestamp: {rec.at!r}")
+        recomputed = record_hash(
+            seq=rec.seq,
+            stream=rec.stream,
+            version=rec.version,
+            type=rec.type,
+            at=rec.at,
+            data_json=data_json,
+            prev_hash=rec.prev_hash,
+        )
+        if recomputed != rec.hash:
+            return fault(
+                "hash",
+                f"hash mismatch: stored {rec.hash[:12]}…, recomputed {recomputed[:12]}… "
+                "(the event's content was altered)",
+            )
+        self.count += 1
+        self.last_seq = rec.seq
+        self.last_hash = rec.hash
+        self.versions[rec.stream] = rec.version
+        return None

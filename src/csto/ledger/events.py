@@ -1,0 +1,209 @@
+"""Event records (``Event`` to append, ``StoredEvent`` as recorded) and the canonical hashing rules.
+
+Holds the one definition of the canonical JSON and of the chain hash, so every backend, the importer
+and the verifier agree byte for byte. It must not touch a database or import anything above
+``csto.errors``; changing the hash input breaks every existing ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, field_validator
+
+__all__ = [
+    "GENESIS_HASH",
+    "JSON",
+    "Event",
+    "StoredEvent",
+    "canonical_at",
+    "canonical_json",
+    "record_hash",
+]
+
+JSON = JsonValue
+"""A JSON value: ``None``, ``bool``, ``int``, finite ``float``, ``str``, lists and string-keyed dicts."""
+
+GENESIS_HASH: Final = "0" * 64
+"""The ``prev_hash`` of the first event (seq 1)."""
+
+STREAM_MAX_LEN: Final = 200
+_TYPE_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,99}")
+_HASH_RE: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical JSON text of ``value``: sorted keys, no whitespace, non-ASCII kept as is.
+
+    Raises ``ValueError`` for anything that is not plain JSON (NaN or infinite floats, non-string
+    keys, objects of other types, strings that cannot be encoded as UTF-8).
+    """
+    _check_plain(value)
+    try:
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise ValueError(f"not plain JSON: {exc}") from None
+    return text
+
+
+def canonical_at(at: datetime) -> str:
+    """The canonical ISO 8601 text of a timestamp: UTC, microseconds, ``+00:00`` (fixed width, sortable)."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("timestamp must be timezone-aware (UTC)")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def record_hash(
+    *, seq: int, stream: str, version: int, type: str, at: str, data_json: str, prev_hash: str
+) -> str:
+    """SHA-256 (hex) of the canonical JSON object ``{at, data, prev_hash, seq, stream, type, version}``.
+
+    ``at`` is the canonical ISO text (see ``canonical_at``) and ``data_json`` the canonical JSON text
+    of the event's data. The result equals ``sha256(canonical_json({...}).encode("utf-8"))`` with
+    ``data`` parsed back; the object is assembled from parts (keys already in sorted order) so the
+    data is not serialised twice.
+    """
+
+    def s(v: str) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    text = (
+        f'{{"at":{s(at)},"data":{data_json},"prev_hash":{s(prev_hash)},"seq":{int(seq)},'
+        f'"stream":{s(stream)},"type":{s(type)},"version":{int(version)}}}'
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_text(value: str, what: str) -> str:
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise ValueError(f"{what} must not contain control characters or lone surrogates")
+    return value
+
+
+class Event(BaseModel):
+    """Something that happened in the modelled world, ready to append to a stream.
+
+    ``stream`` names what it belongs to (``"accession/SRB-1"``), ``type`` is past tense
+    (``"VoteCast"``), ``at`` is when it happened (timezone-aware; kept in UTC) and ``data`` is plain
+    JSON. Frozen: treat ``data`` as read-only too.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stream: str
+    type: str
+    at: AwareDatetime
+    data: dict[str, JsonValue] = Field(default_factory=dict)
+
+    @field_validator("stream")
+    @classmethod
+    def _stream_ok(cls, v: str) -> str:
+        if not v or v != v.strip() or len(v) > STREAM_MAX_LEN:
+            raise ValueError(
+                f"stream must be 1-{STREAM_MAX_LEN} characters without leading or trailing whitespace"
+            )
+        return _check_text(v, "stream")
+
+    @field_validator("type")
+    @classmethod
+    def _type_ok(cls, v: str) -> str:
+        if not _TYPE_RE.fullmatch(v):
+            raise ValueError(
+                "type must start with a letter and use letters, digits, '_', '.', ':' or '-' "
+                "(at most 100 characters), e.g. 'VoteCast'"
+            )
+        return v
+
+    @field_validator("at")
+    @classmethod
+    def _at_utc(cls, v: datetime) -> datetime:
+        return v.astimezone(UTC)
+
+    @field_validator("data")
+    @classmethod
+    def _data_is_plain_json(cls, v: dict[str, JsonValue]) -> dict[str, JsonValue]:
+        canonical_json(v)
+        return v
+
+
+def _check_plain(value: Any, depth: int = 0) -> None:
+    """Refuse anything json.dumps would quietly convert: tuples, non-string keys, NaN, other objects."""
+    if depth > 200:
+        raise ValueError("not plain JSON: nested too deeply")
+    if value is None or isinstance(value, (bool, int, str)):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("not plain JSON: NaN and infinite numbers have no JSON form")
+        return
+    if isinstance(value, list):
+        for item in value:
+            _check_plain(item, depth + 1)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"not plain JSON: object key {key!r} is not a string")
+            _check_plain(item, depth + 1)
+        return
+    raise ValueError(f"not plain JSON: {type(value).__name__} is not a JSON type")
+
+
+class StoredEvent(Event):
+    """An ``Event`` as recorded: its global ``seq``, its ``version`` in its stream, when it was recorded,
+    and its place in the hash chain (``prev_hash`` → ``hash``). ``recorded_at`` is not hashed."""
+
+    seq: int = Field(ge=1)
+    version: int = Field(ge=1)
+    recorded_at: AwareDatetime
+    prev_hash: str
+    hash: str
+
+    @field_validator("prev_hash", "hash")
+    @classmethod
+    def _hex64(cls, v: str) -> str:
+        if not _HASH_RE.fullmatch(v):
+            raise ValueError("expected 64 lowercase hex digits (SHA-256)")
+        return v
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _recorded_utc(cls, v: datetime) -> datetime:
+        return v.astimezone(UTC)
+
+    def to_event(self) -> Event:
+        """The plain ``Event`` (stream, type, at, data), e.g. to append it to another ledger."""
+        return Event(stream=self.stream, type=self.type, at=self.at, data=self.data)
+
+    def expected_hash(self) -> str:
+        """The hash recomputed from this record's content (equals ``hash`` for an intact record)."""
+        return record_hash(
+            seq=self.seq,
+            stream=self.stream,
+            version=self.version,
+            type=self.type,
+            at=canonical_at(self.at),
+            data_json=canonical_json(self.data),
+            prev_hash=self.prev_hash,
+        )
+
+    def to_record(self) -> dict[str, JsonValue]:
+        """A plain JSON dict of every field, timestamps as canonical ISO text (the export line format)."""
+        return {
+            "seq": self.seq,
+            "stream": self.stream,
+            "version": self.version,
+            "type": self.type,
+            "at": canonical_at(self.at),
+            "data": self.data,
+            "recorded_at": canonical_at(self.recorded_at),
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }

@@ -1,0 +1,229 @@
+"""Rules on consultation, collective defence, the use of forces, peacekeeping and force tasking.
+
+The scope of Art. 4 is read from the codes of the version in force: before 2012-12-19 it covers
+aggression by a state or group of states; the 2010 protocol adds armed attacks threatening
+security, stability, territorial integrity and sovereignty, and help at the attacked member's request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from csto.rules.core import ALLOWED, Situation, Verdict, rule
+
+CRISIS_KINDS = (
+    "external_attack",
+    "incursion",
+    "internal_unrest",
+    "member_vs_member",
+    "unrecognised_territory",
+)
+
+
+@rule(
+    "cst-art2-consultation",
+    "cst",
+    "2",
+    "When a party's security, territorial integrity or sovereignty (and since 2012 stability) is threatened, "
+    "the parties consult at once; any party entitled to take part may ask for consultations.",
+)
+def may_request_consultation(sit: Situation, requester: str) -> Verdict:
+    status = sit.status(requester)
+    if status == "frozen":
+        from csto.rules.membership import frozen_participation
+
+        return frozen_participation(sit, requester, "consultations")
+    if status != "member":
+        return sit.refuse(
+            "cst-art2-consultation",
+            f"{requester} is not a party entitled to ask for consultations ({status})",
+        )
+    return ALLOWED
+
+
+@rule(
+    "cst-art4-request",
+    "cst",
+    "4",
+    "Collective defence answers aggression against a party; since 2012 assistance is given at the request of "
+    "the attacked party, which must be a member taking part.",
+)
+def may_request_assistance(sit: Situation, requester: str, attacked: str) -> Verdict:
+    status = sit.status(requester)
+    if status == "suspended":
+        return sit.refuse(
+            "charter-art20-suspension", f"{requester} is suspended and cannot invoke the treaty"
+        )
+    if status == "frozen":
+        from csto.rules.membership import frozen_participation
+
+        return frozen_participation(sit, requester, "collective defence requests")
+    if status != "member":
+        return sit.refuse("cst-art4-request", f"{requester} is not a party ({status or 'no status'})")
+    if sit.has_code("cst", "4", "at_request_of_attacked") and requester != attacked:
+        return sit.refuse(
+            "cst-art4-request",
+            f"assistance under the amended article is given at the request of the attacked member ({attacked}), "
+            f"not of {requester}",
+        )
+    return ALLOWED
+
+
+@rule(
+    "cst-art4-scope",
+    "cst",
+    "4",
+    "Art. 4 covers aggression against a party's territory: before 2012 by a state or group of states; from "
+    "2012 also armed attacks threatening security, stability, territorial integrity and sovereignty. It does "
+    "not cover territory a party does not recognise as its own, nor a clash between two parties.",
+)
+def art4_scope(
+    sit: Situation,
+    kind: str,
+    *,
+    aggressor_is_member: bool,
+    recognised_territory: bool,
+    framed_as_armed_attack: bool,
+) -> Verdict:
+    if kind not in CRISIS_KINDS:
+        return sit.refuse("cst-art4-scope", f"unknown kind of crisis '{kind}'")
+    if not recognised_territory or kind == "unrecognised_territory":
+        return sit.refuse(
+            "cst-art4-scope",
+            "the fighting is not on territory the member recognises as its own, so the collective defence "
+            "obligation does not apply",
+        )
+    if aggressor_is_member or kind == "member_vs_member":
+        return sit.refuse(
+            "cst-art4-scope",
+            "the alleged aggressor is itself a party: collective defence does not run between parties, whose "
+            "disputes fall under the peaceful-settlement duty of Art. 1",
+        )
+    armed_attack = sit.has_code("cst", "4", "armed_attack_included")
+    if kind == "external_attack":
+        return ALLOWED
+    if kind == "incursion":
+        if armed_attack:
+            return ALLOWED
+        return sit.refuse(
+            "cst-art4-scope",
+            "an incursion by non-state armed groups is not aggression by a state or group of states, the only "
+            "case the article covered before the 2010 amendments took effect",
+        )
+    # internal unrest
+    if armed_attack and framed_as_armed_attack:
+        return ALLOWED
+    if armed_attack:
+        return sit.refuse(
+            "cst-art4-scope",
+            "internal unrest is not an armed attack unless the requesting member presents it as one (for "
+            "example an attack by armed groups trained abroad); Art. 2 consultations remain open",
+        )
+    return sit.refuse(
+        "cst-art4-scope",
+        "internal unrest is not aggression by a state or group of states, the only case the article covered "
+        "before the 2010 amendments took effect; Art. 2 consultations remain open",
+    )
+
+
+@rule(
+    "cst-art6-force-use",
+    "cst",
+    "6",
+    "The use of armed forces to repel aggression (and, since 2012, the use of the collective forces in the "
+    "cases of Arts. 2 and 4) is decided by the heads of state, i.e. the Collective Security Council.",
+)
+def force_use_body(sit: Situation, body: str, level: str) -> Verdict:
+    if level in ("deployment", "assistance") and body != "csc":
+        return sit.refuse(
+            "cst-art6-force-use",
+            f"a decision to use forces ({level}) is for the heads of state in the Collective Security Council, "
+            f"not for '{body}'",
+        )
+    return ALLOWED
+
+
+@rule(
+    "cst-art6-out-of-area",
+    "cst",
+    "6",
+    "Forces are used outside the parties' territory only in the interests of international security, in line "
+    "with the UN Charter and national law.",
+)
+def out_of_area(sit: Situation, location_state: str, un_mandate: bool) -> Verdict:
+    if not sit.is_member(location_state) and not un_mandate:
+        return sit.refuse(
+            "cst-art6-out-of-area",
+            f"{location_state} is not a party: forces go beyond the parties' territory only in the interests of "
+            "international security under the UN Charter (no UN mandate given)",
+        )
+    return ALLOWED
+
+
+@rule(
+    "peacekeeping-2007-mandate",
+    "peacekeeping-agreement-2007",
+    "3",
+    "Collective peacekeeping forces deploy on a member's territory at that member's official request, or "
+    "elsewhere under a UN Security Council mandate; the heads of state approve each operation.",
+)
+def peacekeeping_mandate(sit: Situation, host: str, requested_by: str | None, un_mandate: bool) -> Verdict:
+    if un_mandate:
+        return ALLOWED
+    if not sit.is_member(host):
+        return sit.refuse(
+            "peacekeeping-2007-mandate", f"{host} is not a member: an operation there needs a UN mandate"
+        )
+    if requested_by != host:
+        return sit.refuse(
+            "peacekeeping-2007-mandate",
+            f"an operation in {host} needs {host}'s own official request (requested by: {requested_by or 'nobody'})",
+        )
+    return ALLOWED
+
+
+@rule(
+    "forces-registered-strength",
+    "forces-2010",
+    "whole",
+    "Taskings draw on the national contributions registered to a collective force: no state beyond its "
+    "registered contribution, no force beyond its registered strength, and only members taking part contribute.",
+    basis="The 2010 agreement on the forces and means of the collective security system, and each force's "
+    "registered strength in forces.yaml.",
+)
+def tasking_within_strength(
+    sit: Situation,
+    force_id: str,
+    contributions: Mapping[str, int],
+    *,
+    registered_total: float | None,
+    registered_by_state: Mapping[str, float],
+    already_tasked: int = 0,
+) -> Verdict:
+    for state, n in contributions.items():
+        if n <= 0:
+            return sit.refuse(
+                "forces-registered-strength", f"{state}'s contribution must be positive, not {n}"
+            )
+        status = sit.status(state)
+        if status == "suspended":
+            return sit.refuse("charter-art20-suspension", f"{state} is suspended and contributes no forces")
+        if status == "frozen":
+            from csto.rules.membership import frozen_participation
+
+            return frozen_participation(sit, state, "force contributions")
+        if status != "member":
+            return sit.refuse("forces-registered-strength", f"{state} is not a member and cannot contribute")
+        cap = registered_by_state.get(state)
+        if cap is not None and n > cap:
+            return sit.refuse(
+                "forces-registered-strength",
+                f"{state} offers {n:,} to {force_id} but has {cap:,.0f} registered with it",
+            )
+    total = sum(contributions.values()) + already_tasked
+    if registered_total is not None and total > registered_total:
+        return sit.refuse(
+            "forces-registered-strength",
+            f"{total:,} personnel tasked exceed {force_id}'s registered strength of {registered_total:,.0f}",
+        )
+    return ALLOWED
