@@ -57,6 +57,13 @@ def _task(proc: CouncilSteps, action: Action) -> list[DomainEvent]:
     force = next((f for f in sit.alliance.forces if f.id == force_id), None)
     if force is None:
         raise RefusedError(proc.refusal(f"no collective force '{force_id}' exists on {sit.day.isoformat()}"))
+    if force.status != "active":
+        raise RefusedError(
+            sit.refuse(
+                "forces-registered-strength",
+                f"{force.name} is {force.status}, not a standing force that can be tasked",
+            )
+        )
     contributions = {str(k): int(v) for k, v in (action.get("contributions") or {}).items()}
     by_state = {
         c.state: c.personnel.value
