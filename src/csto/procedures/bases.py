@@ -80,13 +80,17 @@ class BaseConsent(Procedure):
                 foreign_state=action.get("foreign_state"),
                 site=action.get("site"),
                 purpose=action.get("purpose"),
-                consent_needed_from=consent_required_from(sit),
+                consent_needed_from=[s for s in consent_required_from(sit) if s != action.actor],
                 citation=sit.cite("csc-2011-bases", "1"),
             )
         ]
 
     def on_answer(self, action: Action) -> list[DomainEvent]:
         sit = self.world.situation(action.at)
+        if action.actor == self.host:
+            raise RefusedError(
+                sit.refuse("csc-2011-bases-consent", f"{action.actor} is the host; its request stands for its consent")
+            )
         if action.actor not in consent_required_from(sit):
             raise RefusedError(
                 sit.refuse(

@@ -86,6 +86,28 @@ def describe(type_: str, data: Mapping[str, Any]) -> str:
             return f"{d['state']} notifies withdrawal ({d['mode']}), effective {d['effective']} under {d['citation']}"
         case "ApplicationLodged":
             return f"{d['applicant']} applies for membership ({d['citation']})"
+        case "SubjectTabled":
+            return f"{actor} tables: {d.get('subject')}"
+        case "ApplicationReviewed":
+            return f"Secretariat review: recommends {d.get('recommend')} — {d.get('findings')}"
+        case "ProtocolSigned":
+            return f"{d['state']} signs the accession protocol"
+        case "ProtocolRatified":
+            return f"{d['state']} ratifies; integration period until {d['integration_ends']}"
+        case "SuspensionProposed":
+            return f"{actor} proposes to suspend {d['state']}: {d.get('grounds')}"
+        case "ParticipationFrozen":
+            return f"{d['state']} freezes its participation" + (f": {d['reason']}" if d.get("reason") else "")
+        case "HostileActReported":
+            return f"{d['victim']} reports an act by {d['by']}: {d.get('description')}"
+        case "AllianceJoined":
+            return f"{d['state']} joins {d['alliance']}"
+        case "BaseEstablished":
+            return f"Base of {d['foreign_state']} established in {d['host']} ({d.get('site')})"
+        case "CaseConcluded":
+            return "Case concluded without a decision" + (f": {d['summary']}" if d.get("summary") else "")
+        case "RequestWithdrawn":
+            return f"{actor} withdraws its request" + (f": {d['reason']}" if d.get("reason") else "")
         case _:
             extras = ", ".join(
                 f"{k}={v}" for k, v in d.items() if k != "actor" and not isinstance(v, (dict, list))

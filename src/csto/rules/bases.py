@@ -26,7 +26,7 @@ def base_consent(sit: Situation, host: str, foreign_state: str, answers: Mapping
             "csc-2011-bases-consent",
             f"{', '.join(refused)} refused consent to a base of {foreign_state} in {host}; one refusal blocks it",
         )
-    needed = consent_required_from(sit)
+    needed = [s for s in consent_required_from(sit) if s != host]
     missing = sorted(s for s in needed if answers.get(s) != "consent")
     if missing:
         return sit.refuse(
