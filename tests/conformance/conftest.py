@@ -44,7 +44,9 @@ class Table:
     def status(self, iso3: str) -> str | None:
         return self.engine.world.statuses.get(iso3)
 
-    def council(self, case: str, chair: str, positions: dict[str, str], body: str = "csc", **proposal: Any) -> Any:
+    def council(
+        self, case: str, chair: str, positions: dict[str, str], body: str = "csc", **proposal: Any
+    ) -> Any:
         """Convene, table ``proposal`` (if any), cast ``positions`` and close; returns the last event."""
         self.do(chair, "convene", case, body=body)
         if proposal:

@@ -30,8 +30,13 @@ def test_the_full_accession_path_ends_in_membership(table) -> None:  # type: ign
     t.do("SRB", "apply", "srb")
     assert t.refused("SRB", "sign_protocol", "srb").article == "Charter Art. 19"  # out of order
     t.do("secretariat", "review", "srb")
-    last = t.council("srb", "RUS", {"RUS": "support", "KAZ": "support", "BLR": "support", "TJK": "support"},
-                     summary="admit", integration_months=0)
+    last = t.council(
+        "srb",
+        "RUS",
+        {"RUS": "support", "KAZ": "support", "BLR": "support", "TJK": "support"},
+        summary="admit",
+        integration_months=0,
+    )
     assert last.type == "DecisionAdopted"
     t.do("SRB", "sign_protocol", "srb")
     assert t.status("SRB") == "signatory"

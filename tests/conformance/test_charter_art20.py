@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conformance.conftest import ALL_SUPPORT, covers
-
 from csto.rules import RulesConfig
+from tests.conformance.conftest import ALL_SUPPORT, covers
 
 
 @covers("charter-art20-withdrawal-notice")
@@ -29,7 +28,10 @@ def test_the_notice_period_and_unilateral_withdrawal_are_configurable(table) -> 
 
 @covers("charter-art20-withdrawal-notice")
 def test_a_non_member_cannot_withdraw(table) -> None:  # type: ignore[no-untyped-def]
-    assert "not a member" in table("2026-01-10").refused("UZB", "notify_withdrawal", "w", effective="2027-01-10").reason
+    assert (
+        "not a member"
+        in table("2026-01-10").refused("UZB", "notify_withdrawal", "w", effective="2027-01-10").reason
+    )
 
 
 @covers("charter-art20-withdrawal-obligations")
@@ -58,7 +60,9 @@ def test_the_council_suspends_and_the_suspended_lose_vote_intelligence_and_force
     t.do("KAZ", "table", "d2", subject="x")
     t.do("secretariat", "convene", "d2")
     assert t.refused("UZB", "vote", "d2", position="object").rule == "charter-art20-suspension"
-    assert t.refused("UZB", "request_assistance", "r", kind="external_attack").rule == "charter-art20-suspension"
+    assert (
+        t.refused("UZB", "request_assistance", "r", kind="external_attack").rule == "charter-art20-suspension"
+    )
 
 
 @covers("charter-art20-suspension")
@@ -71,6 +75,9 @@ def test_only_the_collective_security_council_suspends(table) -> None:  # type: 
 
 @covers("charter-art20-suspension")
 def test_a_non_member_cannot_be_suspended(table) -> None:  # type: ignore[no-untyped-def]
-    assert "cannot be suspended" in table("2015-01-01").refused(
-        "secretariat", "propose_suspension", "s", state="GEO", grounds="g"
-    ).reason
+    assert (
+        "cannot be suspended"
+        in table("2015-01-01")
+        .refused("secretariat", "propose_suspension", "s", state="GEO", grounds="g")
+        .reason
+    )

@@ -48,4 +48,6 @@ def test_a_frozen_members_consent_can_be_configured_away(table) -> None:  # type
 def test_a_non_member_cannot_answer_and_the_host_must_take_part(table) -> None:  # type: ignore[no-untyped-def]
     t = _request(table("2026-03-01"))
     assert t.refused("UZB", "answer", "b", answer="refuse").rule == "csc-2011-bases-consent"
-    assert t.refused("ARM", "request_base", "b2", foreign_state="USA", site="x").rule == "csc-2011-bases-consent"
+    assert (
+        t.refused("ARM", "request_base", "b2", foreign_state="USA", site="x").rule == "csc-2011-bases-consent"
+    )

@@ -17,7 +17,9 @@ def test_since_2012_only_the_attacked_member_may_request(table) -> None:  # type
 @covers("cst-art4-request")
 def test_before_2012_another_party_could_call_for_defence_of_an_ally(table) -> None:  # type: ignore[no-untyped-def]
     t = table("2011-03-01")
-    events = t.do("RUS", "request_assistance", "c1", kind="external_attack", attacked="TJK", aggressor="a state")
+    events = t.do(
+        "RUS", "request_assistance", "c1", kind="external_attack", attacked="TJK", aggressor="a state"
+    )
     assert events[0].data["citation"] == "CST Art. 4"
 
 
@@ -57,8 +59,9 @@ def test_internal_unrest_needs_to_be_presented_as_an_armed_attack(table) -> None
     r = t.refused("KAZ", "request_assistance", "u1", kind="internal_unrest")
     assert "Art. 2" in r.reason
     t.do("KAZ", "request_assistance", "u2", kind="internal_unrest", framed_as_armed_attack=True)
-    r2010 = table("2010-06-12").refused("KGZ", "request_assistance", "u", kind="internal_unrest",
-                                        framed_as_armed_attack=True)
+    r2010 = table("2010-06-12").refused(
+        "KGZ", "request_assistance", "u", kind="internal_unrest", framed_as_armed_attack=True
+    )
     assert r2010.article == "CST Art. 4"
 
 

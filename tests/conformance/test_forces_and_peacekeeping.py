@@ -23,10 +23,14 @@ def test_a_tasking_cannot_exceed_the_forces_registered_strength(table) -> None: 
 @covers("forces-registered-strength")
 def test_only_members_taking_part_contribute(table) -> None:  # type: ignore[no-untyped-def]
     t = _decided(table("2022-01-05"))
-    assert t.refused("joint_staff", "task_forces", "kz", force="peacekeeping",
-                     contributions={"UZB": 100}).rule == "forces-registered-strength"
-    assert t.refused("joint_staff", "task_forces", "kz", force="peacekeeping",
-                     contributions={"RUS": 0}).rule == "forces-registered-strength"
+    assert (
+        t.refused("joint_staff", "task_forces", "kz", force="peacekeeping", contributions={"UZB": 100}).rule
+        == "forces-registered-strength"
+    )
+    assert (
+        t.refused("joint_staff", "task_forces", "kz", force="peacekeeping", contributions={"RUS": 0}).rule
+        == "forces-registered-strength"
+    )
 
 
 @covers("forces-registered-strength", "practice-frozen-participation")

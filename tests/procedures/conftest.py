@@ -82,7 +82,9 @@ def suspend() -> Callable[[Engine, str, str], None]:
 
     def run(engine: Engine, state: str, day: str) -> None:
         at, case = utc(day), f"{state.lower()}-suspension"
-        engine.handle(Action("propose_suspension", "secretariat", at, case, {"state": state, "grounds": "test"}))
+        engine.handle(
+            Action("propose_suspension", "secretariat", at, case, {"state": state, "grounds": "test"})
+        )
         engine.handle(Action("convene", "secretariat", at, case, {"body": "csc"}))
         voters = [s for s, st in engine.world.statuses.items() if st == "member" and s != state]
         for voter in sorted(voters):

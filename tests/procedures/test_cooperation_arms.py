@@ -109,7 +109,10 @@ def test_retransfer_before_delivery_and_by_others_is_refused(engine_at, refused)
     r = refused(eng, act("retransfer", "KAZ", "2023-03-03", recipient="KGZ", supplier_consent=True))
     assert r.article == ART2 and r.rule == "arms-sequence"
     eng.handle(act("deliver", "RUS", "2023-04-01"))
-    assert refused(eng, act("retransfer", "BLR", "2023-05-01", recipient="KGZ", supplier_consent=True)).article == ART2
+    assert (
+        refused(eng, act("retransfer", "BLR", "2023-05-01", recipient="KGZ", supplier_consent=True)).article
+        == ART2
+    )
 
 
 def test_cancel_before_delivery(engine_at, refused):

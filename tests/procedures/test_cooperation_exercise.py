@@ -49,7 +49,9 @@ def test_exercise_runs_from_plan_to_after_action_review(engine_at):
     assert ev[0].type == "ExerciseConducted"
     assert ev[0].data["participants"] == ["ARM", "KAZ", "RUS"]
     assert ev[0].data["personnel"] == 2500
-    ev = eng.handle(act("record_aar", "joint_staff", "2023-09-15", findings="ok", lessons=["comms", "airlift"]))
+    ev = eng.handle(
+        act("record_aar", "joint_staff", "2023-09-15", findings="ok", lessons=["comms", "airlift"])
+    )
     assert ev[0].type == "AfterActionRecorded"
     case = eng.cases["ex-1"]
     assert case.is_terminal and case.outcome == "recorded"
@@ -77,7 +79,10 @@ def test_csto_series_names_pass_the_series_rule(engine_at):
 
 def test_frozen_host_is_refused_under_the_freeze_practice(engine_at, refused):
     eng = engine_at("2025-03-01")  # Armenia frozen since 2024 in the data
-    r = refused(eng, act("plan", "joint_staff", "2025-03-02", **plan(host="ARM", start="2025-09-01", end="2025-09-05")))
+    r = refused(
+        eng,
+        act("plan", "joint_staff", "2025-03-02", **plan(host="ARM", start="2025-09-01", end="2025-09-05")),
+    )
     assert r.article == "Charter Art. 12"
     assert r.rule == "practice-frozen-participation"
 
@@ -157,7 +162,10 @@ def test_only_planners_plan_and_only_the_joint_staff_conducts(engine_at, refused
 
 def test_unknown_force_and_reversed_dates_are_refused(engine_at, refused):
     eng = engine_at("2023-03-01")
-    assert refused(eng, act("plan", "joint_staff", "2023-03-02", **plan(forces=["nonexistent"]))).article == FORCES
+    assert (
+        refused(eng, act("plan", "joint_staff", "2023-03-02", **plan(forces=["nonexistent"]))).article
+        == FORCES
+    )
     r = refused(eng, act("plan", "joint_staff", "2023-03-02", **plan(start="2023-09-10", end="2023-09-01")))
     assert r.article == FORCES
 

@@ -94,7 +94,9 @@ def test_sender_frozen_after_the_quota_cannot_allocate(engine_at, refused, freez
 def test_only_the_sender_allocates_and_only_the_host_sets_quotas(engine_at, refused):
     eng = engine_at("2023-03-01")
     quota(eng)
-    assert refused(eng, act("allocate", "KAZ", "2023-04-01", terms="free", places=1)).rule == "training-sequence"
+    assert (
+        refused(eng, act("allocate", "KAZ", "2023-04-01", terms="free", places=1)).rule == "training-sequence"
+    )
     r = refused(eng, act("set_quota", "KAZ", "2023-04-01", sender="KGZ", terms="free", places=3, year=2023))
     assert r.article == TRAINING and r.rule == "training-sequence"
     r = refused(eng, act("set_quota", "RUS", "2023-04-01", sender="TJK", terms="free", places=3, year=2023))
@@ -103,8 +105,13 @@ def test_only_the_sender_allocates_and_only_the_host_sets_quotas(engine_at, refu
 
 def test_allocate_before_any_quota_is_refused(engine_at, refused):
     eng = engine_at("2023-03-01")
-    eng.handle(act("set_quota", "RUS", "2023-03-02", case="other", sender="KGZ", terms="free", places=1, year=2023))
-    assert refused(eng, act("allocate", "KGZ", "2023-03-03", case="other", terms="free", places=2)).article == TRAINING
+    eng.handle(
+        act("set_quota", "RUS", "2023-03-02", case="other", sender="KGZ", terms="free", places=1, year=2023)
+    )
+    assert (
+        refused(eng, act("allocate", "KGZ", "2023-03-03", case="other", terms="free", places=2)).article
+        == TRAINING
+    )
 
 
 def test_replay_of_events_rebuilds_the_same_quota(engine_at, replayed):

@@ -7,7 +7,6 @@ bound to the ledger; refusals are printed with their article and write nothing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -165,17 +164,45 @@ def _stamp(at: dt.datetime, start: dt.datetime, tz: dt.tzinfo) -> str:
 
 
 def rule_coverage(root: Path | None = None) -> dict[str, list[str]]:
-    """Which tests cover each rule: tests mark themselves with ``covers("rule-id")``."""
+    """Which tests cover each rule: a test marked ``@covers("rule-id")`` or asserting ``refused.rule == "rule-id"``."""
+    import ast
+
     base = root or Path(__file__).resolve().parents[3] / "tests"
     out: dict[str, list[str]] = {}
     if not base.is_dir():
         return out
-    pattern = re.compile(r"covers\(([^)]*)\)\s*\n\s*(?:async\s+)?def\s+(\w+)", re.M)
     for f in sorted(base.rglob("test_*.py")):
-        text = f.read_text(encoding="utf-8")
-        for m in pattern.finditer(text):
-            for rid in re.findall(r"[\"']([a-z0-9-]+)[\"']", m.group(1)):
-                out.setdefault(rid, []).append(f"{f.relative_to(base.parent)}::{m.group(2)}")
+        try:
+            tree = ast.parse(f.read_text(encoding="utf-8"))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith(
+                "test"
+            ):
+                continue
+            ids: set[str] = set()
+            for deco in node.decorator_list:
+                if (
+                    isinstance(deco, ast.Call)
+                    and getattr(deco.func, "id", getattr(deco.func, "attr", "")) == "covers"
+                ):
+                    ids |= {
+                        a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                    }
+            for sub in ast.walk(node):
+                if (
+                    isinstance(sub, ast.Compare)
+                    and isinstance(sub.left, ast.Attribute)
+                    and sub.left.attr == "rule"
+                ):
+                    ids |= {
+                        c.value
+                        for c in sub.comparators
+                        if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                    }
+            for rid in ids:
+                out.setdefault(rid, []).append(f"{f.relative_to(base.parent)}::{node.name}")
     return out
 
 

@@ -63,8 +63,47 @@ class ActionSpec:
     params: Mapping[str, Param] = field(default_factory=dict)
 
 
-def when(at: dt.datetime) -> str:
-    return at.isoformat()
+def check_params(spec: ActionSpec, params: Mapping[str, Any]) -> None:
+    """Refuse malformed parameters (whatever the channel: script, web or simulation) with the field named."""
+    from csto.errors import InputError
+
+    for name in params:
+        if name not in spec.params:
+            raise InputError(
+                f"'{spec.kind}' takes no parameter '{name}'",
+                field=name,
+                expected="one of: " + (", ".join(sorted(spec.params)) or "none"),
+            )
+    for name, p in spec.params.items():
+        v = params.get(name)
+        if v is None:
+            if p.required:
+                raise InputError(f"'{spec.kind}' needs '{name}'", field=name, expected=p.type)
+            continue
+        ok = True
+        if p.type in ("str", "state"):
+            ok = isinstance(v, str) and (not p.choices or v in p.choices)
+        elif p.type == "int":
+            ok = isinstance(v, int) and not isinstance(v, bool)
+        elif p.type == "float":
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+        elif p.type == "bool":
+            ok = isinstance(v, bool)
+        elif p.type == "date":
+            try:
+                dt.date.fromisoformat(str(v))
+            except ValueError:
+                ok = False
+        elif p.type in ("list[str]", "states"):
+            ok = isinstance(v, list) and all(isinstance(x, str) for x in v)
+        elif p.type.startswith("dict"):
+            ok = isinstance(v, dict) and all(
+                isinstance(k, str) and isinstance(x, (int, float)) and not isinstance(x, bool)
+                for k, x in v.items()
+            )
+        if not ok:
+            expected = "one of: " + ", ".join(p.choices) if p.choices else p.type
+            raise InputError(f"bad value {v!r} for '{name}'", field=name, expected=expected)
 
 
 class Procedure:
@@ -131,6 +170,7 @@ class Procedure:
         reason = self.allowed_now(action.kind, action.actor)
         if reason is not None:
             raise RefusedError(self.refusal(reason))
+        check_params(self.specs[action.kind], action.params)
         handler = getattr(self, "on_" + action.kind)
         events: list[DomainEvent] = handler(action)
         return events

@@ -89,7 +89,10 @@ class BaseConsent(Procedure):
         sit = self.world.situation(action.at)
         if action.actor == self.host:
             raise RefusedError(
-                sit.refuse("csc-2011-bases-consent", f"{action.actor} is the host; its request stands for its consent")
+                sit.refuse(
+                    "csc-2011-bases-consent",
+                    f"{action.actor} is the host; its request stands for its consent",
+                )
             )
         if action.actor not in consent_required_from(sit):
             raise RefusedError(

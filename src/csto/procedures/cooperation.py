@@ -8,6 +8,7 @@ of the events rebuilds every case exactly. Nothing here touches the ledger, the 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,31 +51,55 @@ def _missing(name: str, expected: str) -> ScriptError:
 
 def _str(action: Action, name: str) -> str:
     value = action.get(name)
-    if value is None or str(value).strip() == "":
+    if value is None or isinstance(value, list | tuple | dict | set) or str(value).strip() == "":
         raise _missing(name, "a non-empty text")
     return str(value).strip()
 
 
+def _text(action: Action, name: str) -> str:
+    """An optional free-text parameter, as text ('' when absent)."""
+    value = action.get(name)
+    return "" if value is None else str(value)
+
+
 def _int(action: Action, name: str) -> int:
     value = action.get(name)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise _missing(name, "a whole number")
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise _missing(name, "a whole number") from None
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool):
+        raise _missing(name, "a number")
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise _missing(name, "a number") from None
+    if not math.isfinite(out):
+        raise _missing(name, "a finite number")
+    return out
 
 
 def _float(action: Action, name: str, default: float | None = None) -> float:
     value = action.get(name)
     if value is None and default is not None:
         return default
+    return _number(value, name)
+
+
+def _bool(action: Action, name: str, default: bool = False) -> bool:
+    value = action.get(name, default)
     if isinstance(value, bool):
-        raise _missing(name, "a number")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise _missing(name, "a number") from None
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+        return value.strip().lower() in ("true", "yes", "1")
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise _missing(name, "true or false")
 
 
 def _day(action: Action, name: str) -> dt.date:
@@ -95,19 +120,17 @@ def _strs(action: Action, name: str) -> list[str]:
         return []
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise _missing(name, "a list of names")
     return [str(v) for v in value]
 
 
-def _numbers(action: Action, name: str) -> dict[str, float]:
-    value = action.get(name)
+def _numbers(value: Any, name: str) -> dict[str, float]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise _missing(name, "a mapping of names to numbers")
-    try:
-        return {str(k): float(v) for k, v in value.items()}
-    except (TypeError, ValueError):
-        raise _missing(name, "a mapping of names to numbers") from None
+    return {str(k): _number(v, name) for k, v in value.items()}
 
 
 # --------------------------------------------------------------------------- Exercise
@@ -224,7 +247,7 @@ class Exercise(Procedure):
                 start=start.isoformat(),
                 end=end.isoformat(),
                 forces=forces,
-                scenario=action.get("scenario") or "",
+                scenario=_text(action, "scenario"),
                 citation=sit.cite(*self.article),
             )
         ]
@@ -241,7 +264,7 @@ class Exercise(Procedure):
                 action,
                 state=action.actor,
                 personnel=personnel,
-                units=action.get("units") or "",
+                units=_text(action, "units"),
             )
         ]
 
@@ -276,7 +299,7 @@ class Exercise(Procedure):
         ]
 
     def on_cancel(self, action: Action) -> list[DomainEvent]:
-        return [self.event("ExerciseCancelled", action, reason=action.get("reason") or "")]
+        return [self.event("ExerciseCancelled", action, reason=_text(action, "reason"))]
 
     def ev_ExercisePlanned(self, e: DomainEvent) -> None:
         d = e.data
@@ -440,7 +463,7 @@ class ArmsSupply(Procedure):
     def on_retransfer(self, action: Action) -> list[DomainEvent]:
         sit = self.world.situation(action.at)
         recipient = _str(action, "recipient")
-        consent = bool(action.get("supplier_consent", False))
+        consent = _bool(action, "supplier_consent")
         self.check(retransfer(sit, action.actor, recipient, str(self.order["supplier"]), consent))
         return [
             self.event(
@@ -456,7 +479,7 @@ class ArmsSupply(Procedure):
         ]
 
     def on_cancel(self, action: Action) -> list[DomainEvent]:
-        return [self.event("OrderCancelled", action, reason=action.get("reason") or "")]
+        return [self.event("OrderCancelled", action, reason=_text(action, "reason"))]
 
     def ev_OrderPlaced(self, e: DomainEvent) -> None:
         self.order = {k: v for k, v in e.data.items() if k not in ("actor", "citation")}
@@ -602,7 +625,7 @@ class TrainingQuota(Procedure):
                 sender=self.sender,
                 terms=terms,
                 places=places,
-                speciality=action.get("speciality") or "",
+                speciality=_text(action, "speciality"),
                 remaining_after=None if remaining is None or terms == "paid" else remaining - places,
             )
         ]
@@ -721,16 +744,24 @@ class BudgetAssessment(CouncilSteps):
             "shares": dict(self.shares),
         }
 
+    def budget_terms(self, proposal: Mapping[str, Any]) -> tuple[float, dict[str, float]]:
+        """The total and the scale a tabled proposal stands for (the proposed budget where it is silent)."""
+        total = _number(proposal["total"], "total") if proposal.get("total") is not None else self.total
+        shares = _numbers(proposal.get("shares"), "shares") or dict(self.shares)
+        return total, shares
+
     def validate_proposal(self, action: Action, proposal: dict[str, Any]) -> None:
-        sit = self.world.situation(action.at)
-        total = float(proposal.get("total", self.total))
-        shares = {str(k): float(v) for k, v in (proposal.get("shares") or self.shares).items()}
-        self.check(budget_scale(sit, total, shares))
+        total, shares = self.budget_terms(proposal)
+        self.check(budget_scale(self.world.situation(action.at), total, shares))
 
     # ------------------------------------------------------------------ decide
     def on_propose_budget(self, action: Action) -> list[DomainEvent]:
         sit = self.world.situation(action.at)
-        year, total, shares = _int(action, "year"), _float(action, "total"), _numbers(action, "shares")
+        year, total, shares = (
+            _int(action, "year"),
+            _float(action, "total"),
+            _numbers(action.get("shares"), "shares"),
+        )
         self.check(budget_scale(sit, total, shares))
         return [
             self.event(
@@ -748,9 +779,7 @@ class BudgetAssessment(CouncilSteps):
         if events[-1].type != "DecisionAdopted":
             return events
         sit = self.world.situation(action.at)
-        proposal = self.ballot.proposal
-        total = float(proposal.get("total", self.total))
-        shares = {str(k): float(v) for k, v in (proposal.get("shares") or self.shares).items()}
+        total, shares = self.budget_terms(self.ballot.proposal)
         assessments: dict[str, float] = {}
         not_assessed: dict[str, str] = {}
         for state, share in sorted(shares.items()):
@@ -1049,7 +1078,7 @@ class StandingOperation(Procedure):
                 end=end.isoformat(),
                 participants=participants,
                 observers=_strs(action, "observers"),
-                results=_numbers(action, "results"),
+                results=_numbers(action.get("results"), "results"),
             )
         ]
 

@@ -1,8 +1,8 @@
-"""Rules on military-technical cooperation, training places, the budget and classified information.
+"""Rules on arms supply, training, exercises, the budget, classified information and standing operations.
 
-Arms go to members' national forces at the supplier's domestic price and may not be passed on
-without the supplier's consent; training places follow the host's quotas; Secretariat posts follow
-budget contributions; classified reports go only to the states they are released to.
+Arms go at the supplier's domestic price and are not passed on without consent; training follows the
+host's quotas; exercises are in the CSTO's own series; the budget is a scale of shares and posts follow
+payment; classified reports go only to the members they are released to. Nothing here mutates state.
 """
 
 from __future__ import annotations
