@@ -10,24 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from csto.rules.core import ALLOWED, Situation, Verdict, rule
+from csto.rules.membership import taking_part
 
 TRAINING_TERMS = ("free", "preferential", "paid")
 CLASSIFICATIONS = ("unclassified", "restricted", "secret", "top_secret")
 
 
 def _participating(sit: Situation, state: str, rule_id: str, activity: str) -> Verdict:
-    status = sit.status(state)
-    if status == "suspended":
-        return sit.refuse("charter-art20-suspension", f"{state} is suspended and takes no part in {activity}")
-    if status == "frozen":
-        from csto.rules.membership import frozen_participation
-
-        return frozen_participation(sit, state, activity)
-    if status != "member":
-        return sit.refuse(
-            rule_id, f"{state} is not a member ({status or 'no status'}) and cannot take part in {activity}"
-        )
-    return ALLOWED
+    return taking_part(sit, state, rule_id, activity)
 
 
 @rule(
@@ -156,13 +146,7 @@ def may_read(
     return ALLOWED
 
 
-def participating(sit: Situation, state: str, rule_id: str, activity: str) -> Verdict:
-    """Whether ``state`` takes part in ``activity`` today: a member, neither frozen nor suspended.
-
-    A suspended member is refused under the suspension rule, a frozen one under the practice of frozen
-    participation, and anyone else under ``rule_id`` (the rule of the activity).
-    """
-    return _participating(sit, state, rule_id, activity)
+participating = taking_part
 
 
 # --------------------------------------------------------------------------- exercises

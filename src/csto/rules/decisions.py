@@ -25,21 +25,16 @@ POSITIONS: tuple[str, ...] = ("support", "stand_aside", "object")
     "Only members entitled to take part vote; suspended members do not vote and frozen members stand aside.",
 )
 def may_vote(sit: Situation, state: str) -> Verdict:
-    status = sit.status(state)
-    if status == "suspended":
-        return sit.refuse(
-            "charter-art20-suspension", f"{state} is suspended and has no vote in the organization's bodies"
-        )
-    if status == "frozen":
-        from csto.rules.membership import frozen_participation
+    from csto.rules.membership import taking_part
 
-        return frozen_participation(sit, state, "voting")
-    if status != "member":
-        return sit.refuse(
-            "charter-art12-voting-rights",
-            f"{state} is not a member entitled to vote (status: {status or 'none'})",
-        )
-    return ALLOWED
+    return taking_part(
+        sit,
+        state,
+        "charter-art12-voting-rights",
+        "voting",
+        suspended=f"{state} is suspended and has no vote in the organization's bodies",
+        outsider=f"{state} is not a member entitled to vote (status: {sit.status(state) or 'none'})",
+    )
 
 
 @rule(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from csto.rules.core import ALLOWED, Situation, Verdict, rule
+from csto.rules.membership import taking_part
 
 CRISIS_KINDS = (
     "external_attack",
@@ -28,17 +29,13 @@ CRISIS_KINDS = (
     "the parties consult at once; any party entitled to take part may ask for consultations.",
 )
 def may_request_consultation(sit: Situation, requester: str) -> Verdict:
-    status = sit.status(requester)
-    if status == "frozen":
-        from csto.rules.membership import frozen_participation
-
-        return frozen_participation(sit, requester, "consultations")
-    if status != "member":
-        return sit.refuse(
-            "cst-art2-consultation",
-            f"{requester} is not a party entitled to ask for consultations ({status})",
-        )
-    return ALLOWED
+    return taking_part(
+        sit,
+        requester,
+        "cst-art2-consultation",
+        "consultations",
+        outsider=f"{requester} is not a party entitled to ask for consultations ({sit.status(requester)})",
+    )
 
 
 @rule(
@@ -49,17 +46,16 @@ def may_request_consultation(sit: Situation, requester: str) -> Verdict:
     "the attacked party, which must be a member taking part.",
 )
 def may_request_assistance(sit: Situation, requester: str, attacked: str) -> Verdict:
-    status = sit.status(requester)
-    if status == "suspended":
-        return sit.refuse(
-            "charter-art20-suspension", f"{requester} is suspended and cannot invoke the treaty"
-        )
-    if status == "frozen":
-        from csto.rules.membership import frozen_participation
-
-        return frozen_participation(sit, requester, "collective defence requests")
-    if status != "member":
-        return sit.refuse("cst-art4-request", f"{requester} is not a party ({status or 'no status'})")
+    v = taking_part(
+        sit,
+        requester,
+        "cst-art4-request",
+        "collective defence requests",
+        suspended=f"{requester} is suspended and cannot invoke the treaty",
+        outsider=f"{requester} is not a party ({sit.status(requester) or 'no status'})",
+    )
+    if not v.ok:
+        return v
     if sit.has_code("cst", "4", "at_request_of_attacked") and requester != attacked:
         return sit.refuse(
             "cst-art4-request",
@@ -205,15 +201,16 @@ def tasking_within_strength(
             return sit.refuse(
                 "forces-registered-strength", f"{state}'s contribution must be positive, not {n}"
             )
-        status = sit.status(state)
-        if status == "suspended":
-            return sit.refuse("charter-art20-suspension", f"{state} is suspended and contributes no forces")
-        if status == "frozen":
-            from csto.rules.membership import frozen_participation
-
-            return frozen_participation(sit, state, "force contributions")
-        if status != "member":
-            return sit.refuse("forces-registered-strength", f"{state} is not a member and cannot contribute")
+        v = taking_part(
+            sit,
+            state,
+            "forces-registered-strength",
+            "force contributions",
+            suspended=f"{state} is suspended and contributes no forces",
+            outsider=f"{state} is not a member and cannot contribute",
+        )
+        if not v.ok:
+            return v
         cap = registered_by_state.get(state)
         if cap is not None and n > cap:
             return sit.refuse(

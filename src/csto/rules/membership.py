@@ -212,6 +212,36 @@ def frozen_participation(sit: Situation, state: str, activity: str) -> Verdict:
     return ALLOWED
 
 
+def taking_part(
+    sit: Situation,
+    state: str,
+    rule_id: str,
+    activity: str,
+    *,
+    suspended: str | None = None,
+    outsider: str | None = None,
+) -> Verdict:
+    """Whether ``state`` takes part in ``activity`` today: a member, neither frozen nor suspended.
+
+    A suspended member is refused under the suspension rule, a frozen one under the practice of frozen
+    participation, and anyone else under ``rule_id`` (the rule of the activity).
+    """
+    status = sit.status(state)
+    if status == "suspended":
+        return sit.refuse(
+            "charter-art20-suspension", suspended or f"{state} is suspended and takes no part in {activity}"
+        )
+    if status == "frozen":
+        return frozen_participation(sit, state, activity)
+    if status != "member":
+        return sit.refuse(
+            rule_id,
+            outsider
+            or f"{state} is not a member ({status or 'no status'}) and cannot take part in {activity}",
+        )
+    return ALLOWED
+
+
 @rule(
     "charter-art21-observer",
     "charter",
