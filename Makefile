@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/csto info
+	$(BIN)/csto crisis run kazakhstan-2022
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

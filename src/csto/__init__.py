@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from csto.crisis import backtest
     from csto.model import Alliance, load
 
-__all__ = ["Alliance", "__version__", "load"]
+__all__ = ["Alliance", "__version__", "backtest", "load"]
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +22,12 @@ def __getattr__(name: str) -> Any:
         from csto import model
 
         return getattr(model, name)
+    if name == "backtest":
+        from csto import crisis
+
+        return crisis.backtest
+    if name == "crisis":
+        import importlib
+
+        return importlib.import_module("csto.crisis")
     raise AttributeError(name)

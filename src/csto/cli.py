@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from csto.commands import crisis as crisis_commands
 from csto.commands import data as data_commands
 from csto.commands import engine as engine_commands
 from csto.commands import ledger as ledger_commands
@@ -37,6 +38,7 @@ data_commands.register(app)
 
 
 engine_commands.register(app)
+crisis_commands.register(app)
 app.add_typer(ledger_commands.app, name="ledger")
 
 

@@ -11,7 +11,19 @@ from csto.model import available_alliances, load_dataset
 from csto.model.alliance import package_data_root, source_refs
 from csto.model.yamlio import read_yaml
 
-STRUCTURAL = {"source", "confidence", "note", "id", "iso3", "number", "title", "name", "short"}
+STRUCTURAL = {
+    "source",
+    "confidence",
+    "note",
+    "id",
+    "iso3",
+    "number",
+    "title",
+    "name",
+    "short",
+    "assumed",
+    "rationale",
+}
 
 
 def data_files() -> list[Path]:
@@ -25,7 +37,7 @@ def uncovered(node: Any, path: tuple[Any, ...] = (), covered: bool = False) -> l
     """Paths of mappings that hold facts (scalar values) with no source on them or above them."""
     bad: list[tuple[Any, ...]] = []
     if isinstance(node, dict):
-        here = covered or "source" in node
+        here = covered or "source" in node or node.get("assumed") is True
         has_facts = any(
             not isinstance(v, (dict, list)) and k not in STRUCTURAL and v is not None for k, v in node.items()
         )
@@ -61,6 +73,8 @@ def test_every_source_key_resolves(path: Path) -> None:
 def test_the_whole_dataset_validates_and_every_source_is_used() -> None:
     ds = load_dataset("csto")
     used = {k for p in data_files() if p.parent.name == "csto" for _, k in source_refs(read_yaml(p))}
+    for f in (package_data_root() / "csto" / "scenarios").glob("*.yaml"):
+        used |= set(read_yaml(f).data.get("sources") or [])
     unused = set(ds.sources) - used
     assert not unused, f"sources never cited: {sorted(unused)}"
 
@@ -76,3 +90,35 @@ def test_disputed_facts_carry_a_confidence() -> None:
     assert arm is not None
     assert arm.memberships[-1].status == "frozen"
     assert arm.memberships[-1].confidence is not None
+
+
+def test_assumptions_always_say_why() -> None:
+    for path in data_files():
+        for _, node in _walk_nodes(read_yaml(path).data):
+            if isinstance(node, dict) and node.get("assumed") is True:
+                assert str(node.get("rationale", "")).strip(), (
+                    f"{path.name}: an assumption without a rationale"
+                )
+
+
+def _walk_nodes(node: Any, path: tuple[Any, ...] = ()) -> Any:
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk_nodes(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk_nodes(v, (*path, i))
+
+
+def test_scenario_sources_resolve_and_historical_scenarios_cite_some() -> None:
+    root = package_data_root() / "csto"
+    sources = read_yaml(root / "sources.yaml").data
+    files = sorted((root / "scenarios").glob("*.yaml"))
+    assert files
+    for f in files:
+        doc = read_yaml(f).data
+        keys = doc.get("sources") or []
+        assert all(k in sources for k in keys), (f.name, [k for k in keys if k not in sources])
+        if not doc.get("hypothetical"):
+            assert keys, f"{f.name} cites no source"

@@ -30,7 +30,12 @@ class CouncilDecision(CouncilSteps):
             {"subject": Param("str", required=True), "text": Param("str")},
         ),
         **council_specs({"subject": Param("str"), "text": Param("str")}),
-        "conclude": ActionSpec("conclude", "the chair or 'secretariat'", "Take the subject off the agenda."),
+        "conclude": ActionSpec(
+            "conclude",
+            "the chair or 'secretariat'",
+            "Take the subject off the agenda.",
+            {"summary": Param("str")},
+        ),
     }
     adopted_event = "DecisionAdopted"
 
@@ -92,7 +97,9 @@ class JointStatement(CouncilDecision):
             {"subject": Param("str", required=True), "text": Param("str", required=True)},
         ),
         **council_specs({"subject": Param("str"), "text": Param("str")}),
-        "conclude": ActionSpec("conclude", "the chair or 'secretariat'", "Drop the draft."),
+        "conclude": ActionSpec(
+            "conclude", "the chair or 'secretariat'", "Drop the draft.", {"summary": Param("str")}
+        ),
     }
 
     def on_draft_statement(self, action: Action) -> list[DomainEvent]:

@@ -156,7 +156,9 @@ class _CaseWithDecision(CouncilSteps):
     def ev_DecisionAdopted(self, e: DomainEvent) -> None:
         super().ev_DecisionAdopted(e)
         self.level = str(e.data.get("level", "none"))
-        self.step = "to_task" if self.level in FORCE_LEVELS else "decided"
+        # Only a deployment puts collective forces on the ground; assistance (advisers, equipment) is decided
+        # by the same body (Art. 6) but needs no tasking of a collective force.
+        self.step = "to_task" if self.level == "deployment" else "decided"
 
     def ev_ForcesTasked(self, e: DomainEvent) -> None:
         self.step = "tasked"

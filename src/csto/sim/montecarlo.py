@@ -1,0 +1,195 @@
+"""Monte Carlo over parameter uncertainty and noise: the odds of each rung with 95 % Wilson intervals.
+
+All randomness is drawn up front from one ``numpy.random.Generator(seed)`` (weights, member noise,
+timing), so a seed gives identical results and a vectorized kernel can later consume the same arrays.
+The explanation (votes, reasons, timeline) comes from the central run: mean weights, no noise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from csto.model import RESPONSE_LADDER, Dataset
+from csto.policy import PolicyParams, load_policy, nominal_draw
+from csto.policy.model import draw_at, sample_draws
+from csto.sim.runner import TrialOutcome, run_trial
+from csto.sim.scenario import Scenario
+
+Z95 = 1.959963984540054
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval for k successes in n trials."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    denom = 1 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _quantiles(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    arr = np.array(values)
+    return {q: round(float(np.quantile(arr, p)), 2) for q, p in (("p05", 0.05), ("p50", 0.5), ("p95", 0.95))}
+
+
+@dataclass
+class CrisisResult:
+    """A crisis run: the odds over trials, and the central run's explanation."""
+
+    scenario: Scenario
+    trials: int
+    seed: int
+    counts: dict[str, int]
+    central: TrialOutcome
+    timing: dict[str, dict[str, float] | None] = field(default_factory=dict)
+    record: dict[str, Any] | None = None
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        return {lv: self.counts.get(lv, 0) / self.trials for lv in RESPONSE_LADDER}
+
+    @property
+    def ci95(self) -> dict[str, tuple[float, float]]:
+        return {lv: wilson(self.counts.get(lv, 0), self.trials) for lv in RESPONSE_LADDER}
+
+    @property
+    def level(self) -> str:
+        """The most likely rung (ties go to the lower rung)."""
+        probs = self.probabilities
+        return max(RESPONSE_LADDER, key=lambda lv: (probs[lv], -RESPONSE_LADDER.index(lv)))
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.central
+        return {
+            "scenario": self.scenario.id,
+            "title": self.scenario.title,
+            "hypothetical": self.scenario.hypothetical,
+            "trials": self.trials,
+            "seed": self.seed,
+            "level": self.level,
+            "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
+            "ci95": {k: [round(lo, 4), round(hi, 4)] for k, (lo, hi) in self.ci95.items()},
+            "decision": {
+                "level": c.level,
+                "adopted": c.adopted,
+                "hours_after_request": c.hours_to_decision,
+                "rounds": c.rounds,
+                "votes": [
+                    {
+                        "iso3": v.iso3,
+                        "level": v.level,
+                        "stance": v.stance,
+                        "score": v.score,
+                        "offer": v.offer,
+                        "reasons": [
+                            {
+                                "factor": r.factor,
+                                "value": r.value,
+                                "weight": r.weight,
+                                "contribution": r.contribution,
+                                "source": list(r.source) if r.source else "assumed",
+                            }
+                            for r in v.reasons
+                        ],
+                    }
+                    for v in c.votes
+                ],
+            },
+            "force": c.force,
+            "forces": [
+                {"iso3": k, "personnel": n, "vehicles": c.vehicles.get(k, 0)}
+                for k, n in sorted(c.forces.items())
+            ],
+            "timeline": [{"t_hours": t, "event": e} for t, e in c.timeline],
+            "refusals": c.refusals,
+            "first_units_hours": c.first_units_hours,
+            "all_in_hours": c.all_in_hours,
+            "timing_over_trials": self.timing,
+            "timing_note": "Provisional timing model (capitals to destination, average sortie load) until the "
+            "airlift planner lands.",
+            "record": self.record,
+        }
+
+    def to_frame(self) -> Any:
+        """The odds as a pandas DataFrame (one row per rung)."""
+        import pandas as pd
+
+        ci = self.ci95
+        return pd.DataFrame(
+            [
+                {"level": lv, "probability": p, "ci95_low": ci[lv][0], "ci95_high": ci[lv][1]}
+                for lv, p in self.probabilities.items()
+            ]
+        ).set_index("level")
+
+
+def record_of(ds: Dataset, sc: Scenario) -> dict[str, Any] | None:
+    """What happened, for a scenario that describes a historical episode."""
+    if sc.episode is None:
+        return None
+    ep = ds.episode(sc.episode)
+    if ep is None:
+        return None
+    r = ep.response
+    return {
+        "episode": ep.id,
+        "level": r.level,
+        "hours_to_decision": r.hours_to_decision,
+        "hours_to_first_units": r.hours_to_first_units,
+        "personnel": r.totals.value if r.totals else None,
+        "vehicles": r.vehicles.value if r.vehicles else None,
+        "summary": r.summary,
+        "source": list(r.source),
+    }
+
+
+def run_crisis(
+    ds: Dataset, sc: Scenario, *, trials: int = 1000, seed: int = 0, params: PolicyParams | None = None
+) -> CrisisResult:
+    """Run ``sc`` ``trials`` times through the engine; the same seed gives the same result."""
+    if trials < 1:
+        from csto.errors import InputError
+
+        raise InputError(
+            "the number of trials must be at least 1", field="--trials", expected="a positive integer"
+        )
+    params = params or load_policy(ds)
+    members = sorted(s.iso3 for s in ds.states)
+    rng = np.random.default_rng(seed)
+    arrays = sample_draws(rng, params, members, trials)
+    counts: Counter[str] = Counter()
+    dec: list[float] = []
+    first: list[float] = []
+    allin: list[float] = []
+    for i in range(trials):
+        out = run_trial(ds, params, sc, draw_at(arrays, members, i))
+        counts[out.level] += 1
+        if out.adopted and out.hours_to_decision is not None:
+            dec.append(out.hours_to_decision)
+        if out.first_units_hours is not None:
+            first.append(out.first_units_hours)
+        if out.all_in_hours is not None:
+            allin.append(out.all_in_hours)
+    central = run_trial(ds, params, sc, nominal_draw(params))
+    return CrisisResult(
+        scenario=sc,
+        trials=trials,
+        seed=seed,
+        counts=dict(counts),
+        central=central,
+        timing={
+            "hours_to_decision": _quantiles(dec),
+            "first_units_hours": _quantiles(first),
+            "all_in_hours": _quantiles(allin),
+        },
+        record=record_of(ds, sc),
+    )
