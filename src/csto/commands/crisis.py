@@ -79,10 +79,11 @@ def render(doc: dict[str, Any], ds: Any) -> None:
 
     sc = find(ds, sc_id) if (Path(ds.directory) / "scenarios" / f"{sc_id}.yaml").exists() else None
     if sc is not None:
-        a = view_at(ds, sc.start.date())
+        day = sc.request_time.date()
+        a = view_at(ds, day)
         chair = a.chair("csc")
         c.print(
-            f"[bold]{a.name} on {sc.start.date().isoformat()}[/bold]: {len(a.members)} members"
+            f"[bold]{a.name} on {day.isoformat()}[/bold]: {len(a.members)} members"
             + (f" ({chair} chairs the Council)" if chair else "")
             + " — sources: csto sources"
         )
@@ -91,7 +92,7 @@ def render(doc: dict[str, Any], ds: Any) -> None:
         c.print(
             f"Crisis  [bold]{doc['title']}[/bold]{' (hypothetical)' if doc['hypothetical'] else ''} · "
             f"{sc.kind.replace('_', ' ')}"
-            + (f" framed as {sc.framing}" if sc.framing else "")
+            + (f" · framing: {sc.framing}" if sc.framing else "")
             + f" · {art}"
             + (f" by {req.state}" if req.state else "")
         )
@@ -106,7 +107,8 @@ def render(doc: dict[str, Any], ds: Any) -> None:
         top = " · ".join(
             f"{r['factor'].replace('_', ' ')} {r['contribution']:+.2f}" for r in v["reasons"][:4]
         )
-        offer = f"  offers {v['offer']:,}" if v["offer"] else ""
+        sent = next((f["personnel"] for f in doc["forces"] if f["iso3"] == v["iso3"]), 0)
+        offer = f"  sends {sent:,}" if sent else ""
         c.print(f"  {v['iso3']}  {_stance(v['stance']):<28} {top}{offer}")
     if doc["forces"]:
         c.print(

@@ -301,12 +301,18 @@ class _Run:
         decided = self.t
         readiness = max(1.0, tm.readiness_hours + tm.readiness_hours_sd * self.draw.timing[2])
         ready: list[tuple[dt.datetime, str, int]] = []
+        lead_home = self.origin(params.lead_state)
         for state, n in contributions.items():
             origin = self.origin(state)
             flight = haversine_km(origin, dest) / tm.cruise_kmh if origin and dest else 4.0
             prof = params.member(state)
-            approval = tm.approval_hours * (prof.parliament_approval.value if prof else 0.0)
-            ready.append((decided + dt.timedelta(hours=readiness + approval + flight), state, n))
+            # A real vote (1) costs the full delay; a formality (0.5) or none (0) costs nothing.
+            approval = tm.approval_hours * max(0.0, 2 * (prof.parliament_approval.value if prof else 0.0) - 1)
+            wait = readiness + approval
+            if state != params.lead_state and origin and lead_home:
+                # The smaller contingents fly in the lead state's aircraft, which must first reach them.
+                wait = max(wait, readiness + haversine_km(lead_home, origin) / tm.cruise_kmh)
+            ready.append((decided + dt.timedelta(hours=wait + flight), state, n))
         ready.sort(key=lambda r: (r[0], r[1] != params.lead_state, r[1]))
         # One air bridge: contingents fly in as they become ready, sharing its daily capacity.
         per_day = tm.sorties_per_day * tm.seats_per_sortie
