@@ -15,6 +15,8 @@ ALLOWED: dict[str, set[str]] = {
     "procedures": {"errors", "model", "rules", "procedures"},
     "ledger": {"errors", "model", "ledger"},
     "report": {"errors", "model", "report", "sim", "logistics"},
+    "policy": {"errors", "model", "policy"},
+    "sim": {"errors", "model", "rules", "procedures", "policy", "logistics", "sim"},
 }
 
 

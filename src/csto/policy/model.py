@@ -251,8 +251,37 @@ def _load_policy_dir(directory: str) -> PolicyParams:
 
 
 def load_policy(dataset: Dataset) -> PolicyParams:
-    """The policy parameters that sit beside the dataset."""
-    return _load_policy_dir(dataset.directory)
+    """The policy parameters that sit beside the dataset; every source key must resolve in its sources."""
+    params = _load_policy_dir(dataset.directory)
+    _check_policy_sources(dataset)
+    return params
+
+
+@lru_cache(maxsize=8)
+def _policy_sources_checked(directory: str, keys: frozenset[str]) -> bool:
+    from csto.model.alliance import source_refs
+    from csto.model.yamlio import dotted
+
+    root = Path(directory)
+    for name in ("policy.yaml", "policy_members.yaml"):
+        path = root / name
+        if not path.is_file():
+            continue
+        doc = read_yaml(path, display_name=f"{root.name}/{name}")
+        for where, key in source_refs(doc):
+            if key not in keys:
+                raise DataError(
+                    f"source key '{key}' is not in sources.yaml",
+                    file=str(doc.file),
+                    line=doc.line_of(where),
+                    field=dotted(where),
+                    expected="a key defined in sources.yaml",
+                )
+    return True
+
+
+def _check_policy_sources(dataset: Dataset) -> None:
+    _policy_sources_checked(dataset.directory, frozenset(dataset.sources))
 
 
 def personnel_of(dataset: Dataset) -> dict[str, float]:
