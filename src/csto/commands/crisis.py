@@ -124,6 +124,11 @@ def render(doc: dict[str, Any], ds: Any) -> None:
         if probs[lv] > 0
     )
     c.print(f"Odds over {doc['trials']:,} trials (seed {doc['seed']})   {odds}")
+    if dec["level"] != doc["level"]:
+        c.print(
+            f"[dim]The central run (no noise) ends at {dec['level']}; across the trials the most likely response "
+            f"is {doc['level']}.[/dim]"
+        )
     t = doc["timing_over_trials"]
     if t.get("hours_to_decision"):
         msg = f"Timing (median over trials)   decision {t['hours_to_decision']['p50']:.1f} h"

@@ -213,6 +213,21 @@ def member_vote(
     return MemberVote(iso3, level, stance, round(score, 4), tuple(reasons), offer)
 
 
+def frozen_vote(iso3: str, level: str) -> MemberVote:
+    """A member whose participation is frozen: recorded as standing aside, by the rules, not by a score."""
+    reason = Reason(
+        "own_status",
+        -1.0,
+        1.0,
+        0.0,
+        "A member that has frozen its participation stands aside from every decision (Charter Art. 12, practice "
+        "since 2024); the engine refuses its vote and records it as standing aside.",
+        (),
+        False,
+    )
+    return MemberVote(iso3, level, "stand_aside", 0.0, (reason,), 0)
+
+
 def split_force(offers: Mapping[str, int], lead: str, needed: int) -> dict[str, int]:
     """Contributions: each supporter's offer, the lead state filling the rest of ``needed``."""
     out = {k: v for k, v in offers.items() if v > 0}

@@ -15,7 +15,7 @@ from typing import Any
 
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import CrisisFeatures, Draw, MemberVote, PolicyParams, member_vote
-from csto.policy.model import personnel_of, split_force
+from csto.policy.model import frozen_vote, personnel_of, split_force
 from csto.procedures import Action, Engine
 from csto.rules import RefusedError
 from csto.rules.defence import art4_scope
@@ -60,6 +60,7 @@ class _Run:
         self.t = self.t0
         self.out = TrialOutcome(level="none", adopted=False, hours_to_decision=None)
         self.pending = sorted(sc.injects, key=lambda i: i.t_hours)
+        self.frozen: list[str] = []
         self.feats: CrisisFeatures | None = None
         self.withdrawn = False
 
@@ -185,6 +186,7 @@ class _Run:
         if not ev:
             return self.out
         entitled = [s for s in ev[0].data["entitled"] if s not in ev[0].data["frozen"]]
+        self.frozen = list(ev[0].data["frozen"])
         self.note(f"Collective Security Council convened ({sc.context.session_format}), chair {chair or '—'}")
         ladder = [lv for lv in reversed(RESPONSE_LADDER) if lv != "none"]
         ladder = ladder[ladder.index(cap) :]
@@ -226,6 +228,8 @@ class _Run:
             if procedure != "statement" and not self.act("propose", convener, CASE, level=level):
                 continue
             for v in votes:
+                if v.iso3 in self.frozen:
+                    continue  # the engine records a frozen member as standing aside
                 reason = v.reasons[0].factor.replace("_", " ") if v.reasons else ""
                 self.act("vote", v.iso3, CASE, position=v.stance, reason=reason)
             self.advance(per_round)
@@ -266,6 +270,8 @@ class _Run:
         for s in entitled:
             if s != lead:
                 out.append(member_vote(s, level, feats, self.params, self.draw, stance))
+        for s in self.frozen:
+            out.append(frozen_vote(s, level))
         return out
 
     # ------------------------------------------------------------------ deployment
