@@ -27,5 +27,8 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_airlift.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -16,6 +16,7 @@ from csto.commands import crisis as crisis_commands
 from csto.commands import data as data_commands
 from csto.commands import engine as engine_commands
 from csto.commands import ledger as ledger_commands
+from csto.commands import plan as plan_commands
 from csto.errors import CstoError
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ data_commands.register(app)
 
 engine_commands.register(app)
 crisis_commands.register(app)
+plan_commands.register(app)
 app.add_typer(ledger_commands.app, name="ledger")
 
 

@@ -134,7 +134,10 @@ def render(doc: dict[str, Any], ds: Any) -> None:
         msg = f"Timing (median over trials)   decision {t['hours_to_decision']['p50']:.1f} h"
         if t.get("first_units_hours"):
             msg += f" · first units {t['first_units_hours']['p50']:.1f} h · all in {t['all_in_hours']['p50']:.1f} h"
-        c.print(msg + "  (provisional timing model)")
+        src = doc.get("timing_source")
+        c.print(
+            msg + ("  (from the airlift plan)" if src == "airlift plan" else "  (provisional timing model)")
+        )
     rec = doc.get("record")
     if rec:
         marks = [

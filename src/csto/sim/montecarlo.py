@@ -116,8 +116,13 @@ class CrisisResult:
             "first_units_hours": c.first_units_hours,
             "all_in_hours": c.all_in_hours,
             "timing_over_trials": self.timing,
-            "timing_note": "Provisional timing model (capitals to destination, average sortie load) until the "
-            "airlift planner lands.",
+            "timing_source": "airlift plan" if c.plan is not None else ("provisional" if c.forces else None),
+            "timing_note": (
+                "Arrivals from the airlift planner (csto plan airlift), shifted by readiness noise in each trial."
+                if c.plan is not None
+                else "Provisional timing (capitals to the destination at the 2022 air bridge's average rate): the "
+                "scenario names no destination airfield, or the planner could not plan this tasking."
+            ),
             "record": self.record,
         }
 

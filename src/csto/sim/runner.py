@@ -41,6 +41,7 @@ class TrialOutcome:
     refusals: list[dict[str, str]] = field(default_factory=list)
     rounds: list[dict[str, Any]] = field(default_factory=list)
     force: str | None = None
+    plan: list[tuple[float, str, int]] | None = None
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -303,36 +304,11 @@ class _Run:
             f"Forces tasked to {force.name if force else force_id}: {sum(contributions.values()):,} personnel"
         )
         self.act("order_deployment", "joint_staff", DEPLOY, decision=CASE)
-        dest = self.destination()
         decided = self.t
-        readiness = max(1.0, tm.readiness_hours + tm.readiness_hours_sd * self.draw.timing[2])
-        ready: list[tuple[dt.datetime, str, int]] = []
-        lead_home = self.origin(params.lead_state)
-        for state, n in contributions.items():
-            origin = self.origin(state)
-            flight = haversine_km(origin, dest) / tm.cruise_kmh if origin and dest else 4.0
-            prof = params.member(state)
-            # A real vote (1) costs the full delay; a formality (0.5) or none (0) costs nothing.
-            approval = tm.approval_hours * max(0.0, 2 * (prof.parliament_approval.value if prof else 0.0) - 1)
-            wait = readiness + approval
-            if state != params.lead_state and origin and lead_home:
-                # The smaller contingents fly in the lead state's aircraft, which must first reach them.
-                wait = max(wait, readiness + haversine_km(lead_home, origin) / tm.cruise_kmh)
-            ready.append((decided + dt.timedelta(hours=wait + flight), state, n))
-        ready.sort(key=lambda r: (r[0], r[1] != params.lead_state, r[1]))
-        # One air bridge: contingents fly in as they become ready, sharing its daily capacity.
-        per_day = tm.sorties_per_day * tm.seats_per_sortie
-        free_at = decided
-        arrivals: list[tuple[dt.datetime, str, int]] = []
-        for at, state, n in ready:
-            start = max(at, free_at)
-            left, k = n, 0
-            while left > 0:
-                chunk = min(left, int(per_day) if k else max(1, int(per_day / 4)))
-                arrivals.append((start + dt.timedelta(hours=24.0 * k if k else 0.0), state, chunk))
-                left -= chunk
-                k += 1
-            free_at = start + dt.timedelta(hours=24.0 * n / per_day)
+        readiness_shift = tm.readiness_hours_sd * self.draw.timing[2]
+        arrivals = self.planned_arrivals(contributions, force_id, decided, readiness_shift)
+        if arrivals is None:
+            arrivals = self.provisional_arrivals(contributions, decided, readiness_shift)
         arrivals.sort()
         for i, (at, state, k) in enumerate(arrivals):
             self.t = max(self.t, at)
@@ -362,6 +338,57 @@ class _Run:
         self.act("complete_withdrawal", "joint_staff", DEPLOY)
         self.note("Withdrawal complete")
 
+    def planned_arrivals(
+        self, contributions: dict[str, int], force_id: str, decided: dt.datetime, shift: float
+    ) -> list[tuple[dt.datetime, str, int]] | None:
+        """Arrivals from the airlift planner (the plan is cached per tasking; readiness noise shifts it)."""
+        sc = self.sc
+        if not sc.destination_airfield:
+            return None
+        plan = cached_plan(self.ds, tuple(sorted(contributions.items())), sc.destination_airfield, force_id)
+        if plan is None:
+            return None
+        self.out.plan = plan
+        out: list[tuple[dt.datetime, str, int]] = []
+        for t, state, n in plan:
+            out.append((decided + dt.timedelta(hours=max(0.5, t + shift)), state, n))
+        return out
+
+    def provisional_arrivals(
+        self, contributions: dict[str, int], decided: dt.datetime, shift: float
+    ) -> list[tuple[dt.datetime, str, int]]:
+        """Without a destination airfield: capitals to the place, at the 2022 air bridge's average rate."""
+        params, tm = self.params, self.params.timing
+        dest = self.destination()
+        readiness = max(1.0, tm.readiness_hours + shift)
+        ready: list[tuple[dt.datetime, str, int]] = []
+        lead_home = self.origin(params.lead_state)
+        for state, n in contributions.items():
+            origin = self.origin(state)
+            flight = haversine_km(origin, dest) / tm.cruise_kmh if origin and dest else 4.0
+            prof = params.member(state)
+            # A real vote (1) costs the full delay; a formality (0.5) or none (0) costs nothing.
+            approval = tm.approval_hours * max(0.0, 2 * (prof.parliament_approval.value if prof else 0.0) - 1)
+            wait = readiness + approval
+            if state != params.lead_state and origin and lead_home:
+                # The smaller contingents fly in the lead state's aircraft, which must first reach them.
+                wait = max(wait, readiness + haversine_km(lead_home, origin) / tm.cruise_kmh)
+            ready.append((decided + dt.timedelta(hours=wait + flight), state, n))
+        ready.sort(key=lambda r: (r[0], r[1] != params.lead_state, r[1]))
+        per_day = tm.sorties_per_day * tm.seats_per_sortie
+        free_at = decided
+        arrivals: list[tuple[dt.datetime, str, int]] = []
+        for at, state, n in ready:
+            start = max(at, free_at)
+            left, k = n, 0
+            while left > 0:
+                chunk = min(left, int(per_day) if k else max(1, int(per_day / 4)))
+                arrivals.append((start + dt.timedelta(hours=24.0 * k if k else 0.0), state, chunk))
+                left -= chunk
+                k += 1
+            free_at = start + dt.timedelta(hours=24.0 * n / per_day)
+        return arrivals
+
     def destination(self) -> tuple[float, float] | None:
         sc = self.sc
         if sc.destination_airfield:
@@ -380,6 +407,30 @@ class _Run:
         if st and st.capital.lat is not None and st.capital.lon is not None:
             return (st.capital.lat, st.capital.lon)
         return None
+
+
+_PLANS: dict[tuple[Any, ...], list[tuple[float, str, int]] | None] = {}
+
+
+def cached_plan(
+    ds: Dataset, contributions: tuple[tuple[str, int], ...], dest: str, force: str
+) -> list[tuple[float, str, int]] | None:
+    """(hours after the order, state, personnel) of every arrival in the airlift plan for this tasking."""
+    key = (ds.directory, contributions, dest, force)
+    if key not in _PLANS:
+        from csto.errors import CstoError
+        from csto.logistics import load_logistics, loads_for, plan_airlift
+
+        try:
+            lg = load_logistics(ds)
+            plan = plan_airlift(ds, lg, loads_for(lg, dict(contributions), dest, force=force))
+        except CstoError:
+            _PLANS[key] = None
+        else:
+            arr = [(s.arrive_h, s.state, s.personnel) for s in plan.sorties if s.personnel]
+            arr += [(r["arrive_h"], r["state"], r["personnel"]) for r in plan.road_moves]
+            _PLANS[key] = sorted(arr)
+    return _PLANS[key]
 
 
 def run_trial(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> TrialOutcome:

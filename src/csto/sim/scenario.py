@@ -185,6 +185,16 @@ def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
                 field="aggressor.member",
                 expected="member: false, or a state that is a member on that date",
             )
+    if sc.destination_airfield is not None and sc.destination_airfield not in {
+        a.id for a in dataset.airfields
+    }:
+        raise ScriptError(
+            f"unknown airfield '{sc.destination_airfield}'",
+            file=str(path),
+            line=doc.line_of(("destination_airfield",)),
+            field="destination_airfield",
+            expected="an id from airfields.yaml (see csto plan airlift --help)",
+        )
     if sc.episode is not None and dataset.episode(sc.episode) is None:
         raise ScriptError(
             f"unknown episode '{sc.episode}'",

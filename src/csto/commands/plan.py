@@ -1,0 +1,98 @@
+"""``csto plan airlift SCENARIO``: the airlift plan for a scenario's tasking, its bound, and a plot.
+
+The tasking is the crisis run's central decision for the scenario, or the ``--task STATE=N`` given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from csto.commands.common import AllianceOpt, DataOpt, JsonOpt, console, print_json
+from csto.errors import InputError
+
+app = typer.Typer(help="Plan how tasked forces get there.", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="plan")
+
+
+def _parse_tasks(tasks: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for t in tasks:
+        state, _, n = t.partition("=")
+        if not state or not n.strip().isdigit():
+            raise InputError(f"bad --task '{t}'", field="--task", expected="STATE=PERSONNEL, e.g. RUS=1500")
+        out[state.strip().upper()] = int(n)
+    return out
+
+
+@app.command("airlift")
+def airlift(
+    scenario: Annotated[str, typer.Argument(help="A bundled scenario id or a scenario file.")],
+    task: Annotated[list[str] | None, typer.Option("--task", help="STATE=N personnel (repeatable).")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write a Gantt chart and on-ground curve (PNG).")
+    ] = None,
+    json_out: JsonOpt = False,
+    data: DataOpt = None,
+    alliance: AllianceOpt = "csto",
+) -> None:
+    """Plan the airlift of the scenario's tasked forces: sorties, makespan, lower bound, troops on the ground."""
+    from csto.logistics import load_logistics, loads_for, plan_airlift
+    from csto.model import load_dataset
+    from csto.policy import load_policy, nominal_draw
+    from csto.sim.catalog import find
+    from csto.sim.runner import run_trial
+
+    ds = load_dataset(alliance, data_dir=data)
+    sc = find(ds, scenario)
+    lg = load_logistics(ds)
+    if sc.destination_airfield is None:
+        raise InputError(
+            f"scenario '{sc.id}' names no destination_airfield",
+            field="destination_airfield",
+            expected="an airfield id from airfields.yaml",
+        )
+    if task:
+        contributions, force = _parse_tasks(task), None
+    else:
+        central = run_trial(ds, load_policy(ds), sc, nominal_draw(load_policy(ds)))
+        if not central.forces:
+            raise InputError(
+                f"the crisis run for '{sc.id}' tasks no forces (its decision is {central.level})",
+                field="SCENARIO",
+                expected="a scenario that ends in a deployment, or --task STATE=N",
+            )
+        contributions, force = central.forces, central.force
+    loads = loads_for(lg, contributions, sc.destination_airfield, force=force)
+    plan = plan_airlift(ds, lg, loads)
+    doc: dict[str, Any] = {
+        "scenario": sc.id,
+        "destination": sc.destination_airfield,
+        "tasked": contributions,
+        **plan.to_dict(),
+    }
+    if plot is not None:
+        from csto.report.airlift import plot_plan
+
+        doc["plot"] = str(plot_plan(doc, plot, sc.title))
+    if json_out:
+        print_json(doc)
+        return
+    c = console()
+    c.print(f"[bold]Airlift for {sc.title}[/bold] → {sc.destination_airfield} ({plan.method})")
+    c.print("Tasked: " + " · ".join(f"{k} {v:,}" for k, v in contributions.items()))
+    c.print(
+        f"{len(plan.sorties)} sorties by {doc['aircraft_used']} aircraft; first units {doc['first_units_hours']} h, "
+        f"all in {doc['makespan_hours']} h after the order; lower bound {doc['lower_bound_hours']} h "
+        f"(gap {doc['gap'] * 100:.1f} %)"
+    )
+    c.print("Bound parts: " + ", ".join(f"{k} {v} h" for k, v in doc["bound_parts"].items()))
+    for r in plan.road_moves:
+        c.print(f"By road: {r['unit']} {r['origin']} → {r['dest']} ({r['km']} km), arrives {r['arrive_h']} h")
+    if plot is not None:
+        c.print(f"Plot: {doc['plot']}")
