@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_every_person_and_vehicle_arrives_once(ds, lg) -> None:  # type: ignore[
         per_plane.setdefault(s.aircraft, []).append((s.depart_h, s.arrive_h))
     for trips in per_plane.values():
         trips.sort()
-        for (_, a1), (d2, _) in zip(trips, trips[1:], strict=False):
+        for (_, a1), (d2, _) in itertools.pairwise(trips):
             assert d2 >= a1, "an aircraft departed before it was back"
 
 

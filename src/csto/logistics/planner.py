@@ -321,7 +321,7 @@ def lower_bound(net: Network, air: list[Load], road: list[dict[str, Any]]) -> tu
         min_leg = min(legs[ld.unit] for ld in subset)
 
         def enough(T: float) -> bool:
-            if T < first:
+            if first > T:
                 return False
             # slot-hours the destinations offer by T; a landing of type t holds a slot for half its turnaround
             budget = slots * (T - first + max_unload)
