@@ -22,11 +22,12 @@ def run(
     seed: int = 0,
     alliance: str = "csto",
     data_dir: str | Path | None = None,
+    engine: bool = False,
 ) -> CrisisResult:
     """Run a bundled scenario (by id), a scenario file (by path) or a ``Scenario``."""
     ds = load_dataset(alliance, data_dir=data_dir)
     sc = scenario if isinstance(scenario, Scenario) else find(ds, str(scenario))
-    return run_crisis(ds, sc, trials=trials, seed=seed)
+    return run_crisis(ds, sc, trials=trials, seed=seed, engine=engine)
 
 
 def backtest(

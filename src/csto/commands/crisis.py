@@ -35,6 +35,9 @@ def run(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write an HTML report with plots here.")
     ] = None,
+    engine: Annotated[
+        bool, typer.Option("--engine", help="Run every trial through the reference engine, not the kernel.")
+    ] = False,
     json_out: JsonOpt = False,
     data: DataOpt = None,
     alliance: AllianceOpt = "csto",
@@ -46,7 +49,7 @@ def run(
 
     ds = load_dataset(alliance, data_dir=data)
     sc = find(ds, scenario)
-    result = run_crisis(ds, sc, trials=trials, seed=seed)
+    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine)
     written = None
     if report is not None:
         from csto.report.crisis import write_report

@@ -54,6 +54,7 @@ class CrisisResult:
     central: TrialOutcome
     timing: dict[str, dict[str, float] | None] = field(default_factory=dict)
     record: dict[str, Any] | None = None
+    engine: str = "kernel"
 
     @property
     def probabilities(self) -> dict[str, float]:
@@ -77,6 +78,7 @@ class CrisisResult:
             "hypothetical": self.scenario.hypothetical,
             "trials": self.trials,
             "seed": self.seed,
+            "monte_carlo": self.engine,
             "level": self.level,
             "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
             "ci95": {k: [round(lo, 4), round(hi, 4)] for k, (lo, hi) in self.ci95.items()},
@@ -160,9 +162,19 @@ def record_of(ds: Dataset, sc: Scenario) -> dict[str, Any] | None:
 
 
 def run_crisis(
-    ds: Dataset, sc: Scenario, *, trials: int = 1000, seed: int = 0, params: PolicyParams | None = None
+    ds: Dataset,
+    sc: Scenario,
+    *,
+    trials: int = 1000,
+    seed: int = 0,
+    params: PolicyParams | None = None,
+    engine: bool = False,
 ) -> CrisisResult:
-    """Run ``sc`` ``trials`` times through the engine; the same seed gives the same result."""
+    """Run ``sc`` ``trials`` times; the same seed gives the same result.
+
+    The Monte Carlo uses the vectorized kernel (held equal to the engine, trial by trial); ``engine=True``
+    forces every trial through the reference engine path. The explanation is always the engine's.
+    """
     if trials < 1:
         from csto.errors import InputError
 
@@ -177,7 +189,20 @@ def run_crisis(
     dec: list[float] = []
     first: list[float] = []
     allin: list[float] = []
-    for i in range(trials):
+    if engine:
+        todo: list[int] = list(range(trials))
+    else:
+        from csto.sim.kernel import run_kernel
+
+        k = run_kernel(ds, params, sc, arrays, members)
+        keep = ~k.fallback
+        for lv, n in zip(*np.unique(k.level[keep], return_counts=True), strict=True):
+            counts[RESPONSE_LADDER[int(lv)]] += int(n)
+        dec = [float(x) for x in k.decision_h[keep] if not np.isnan(x)]
+        first = [float(x) for x in k.first_units_h[keep] if not np.isnan(x)]
+        allin = [float(x) for x in k.all_in_h[keep] if not np.isnan(x)]
+        todo = [int(i) for i in np.flatnonzero(k.fallback)]
+    for i in todo:
         out = run_trial(ds, params, sc, draw_at(arrays, members, i))
         counts[out.level] += 1
         if out.adopted and out.hours_to_decision is not None:
@@ -188,6 +213,7 @@ def run_crisis(
             allin.append(out.all_in_hours)
     central = run_trial(ds, params, sc, nominal_draw(params))
     return CrisisResult(
+        engine="engine" if engine else "kernel",
         scenario=sc,
         trials=trials,
         seed=seed,

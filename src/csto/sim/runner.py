@@ -25,6 +25,20 @@ CASE = "crisis"
 DEPLOY = "crisis-deployment"
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a run has set up before the first proposal: the same in every trial of a scenario."""
+
+    procedure: str
+    cap: str
+    convener: str
+    entitled: list[str]
+    frozen: list[str]
+    parties: set[str]
+    ladder: list[str]
+    feats: CrisisFeatures
+
+
 @dataclass
 class TrialOutcome:
     """What one trial produced."""
@@ -131,6 +145,13 @@ class _Run:
 
     # ------------------------------------------------------------------ the run
     def run(self) -> TrialOutcome:
+        prepared = self.prepare()
+        if prepared is None:
+            return self.out
+        return self.decide(prepared)
+
+    def prepare(self) -> Prepared | None:
+        """Lodge the request (or fall back to consultations or a statement) and convene the Council."""
         sc, tm = self.sc, self.params.timing
         world = self.engine.world
         statuses = world.statuses
@@ -173,7 +194,7 @@ class _Run:
                 self.note("The Secretariat circulates a draft joint statement")
                 procedure, cap = "statement", "statement"
         if procedure is None:
-            return self.out
+            return None
         chair = world.chair("csc")
         parties = {p for p in (sc.request.state, sc.location.state) if p}
         if sc.aggressor.member and sc.aggressor.state:
@@ -185,12 +206,24 @@ class _Run:
         self.advance(tm.session_hours + tm.session_hours_sd * self.draw.timing[0])
         ev = self.act("convene", convener, CASE, body="csc", format=sc.context.session_format)
         if not ev:
-            return self.out
+            return None
         entitled = [s for s in ev[0].data["entitled"] if s not in ev[0].data["frozen"]]
         self.frozen = list(ev[0].data["frozen"])
         self.note(f"Collective Security Council convened ({sc.context.session_format}), chair {chair or '—'}")
         ladder = [lv for lv in reversed(RESPONSE_LADDER) if lv != "none"]
         ladder = ladder[ladder.index(cap) :]
+        return Prepared(procedure, cap, convener, entitled, list(self.frozen), parties, ladder, self.feats)
+
+    def decide(self, prep: Prepared) -> TrialOutcome:
+        """Put proposals down the ladder until one is adopted; deploy if it is a deployment."""
+        sc, tm = self.sc, self.params.timing
+        procedure, convener, entitled, parties, ladder = (
+            prep.procedure,
+            prep.convener,
+            prep.entitled,
+            prep.parties,
+            prep.ladder,
+        )
         decision_time = tm.decision_hours + tm.decision_hours_sd * self.draw.timing[1]
         per_round = max(decision_time, 0.2) / len(ladder)
         final_votes: list[MemberVote] = []
@@ -436,3 +469,8 @@ def cached_plan(
 def run_trial(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> TrialOutcome:
     """One run of the crisis through the engine with the given draws."""
     return _Run(ds, params, sc, draw).run()
+
+
+def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prepared | None:
+    """The set-up steps alone (for the vectorized kernel, which takes over from the first proposal)."""
+    return _Run(ds, params, sc, draw).prepare()
