@@ -21,6 +21,7 @@ from csto.sim.runner import TrialOutcome, run_trial
 from csto.sim.scenario import Scenario
 
 Z95 = 1.959963984540054
+CHUNK = 200_000
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
@@ -36,10 +37,11 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return (lo, hi)
 
 
-def _quantiles(values: list[float]) -> dict[str, float] | None:
-    if not values:
+def _quantiles(parts: list[np.ndarray]) -> dict[str, float] | None:
+    arr = np.concatenate(parts) if parts else np.zeros(0)
+    if arr.size == 0:
         return None
-    arr = np.array(values)
+    arr = arr.astype(np.float64)
     return {q: round(float(np.quantile(arr, p)), 2) for q, p in (("p05", 0.05), ("p50", 0.5), ("p95", 0.95))}
 
 
@@ -184,33 +186,43 @@ def run_crisis(
     params = params or load_policy(ds)
     members = sorted(s.iso3 for s in ds.states)
     rng = np.random.default_rng(seed)
-    arrays = sample_draws(rng, params, members, trials)
     counts: Counter[str] = Counter()
-    dec: list[float] = []
-    first: list[float] = []
-    allin: list[float] = []
-    if engine:
-        todo: list[int] = list(range(trials))
-    else:
-        from csto.sim.kernel import run_kernel
+    dec: list[np.ndarray] = []
+    first: list[np.ndarray] = []
+    allin: list[np.ndarray] = []
+    done = 0
+    # Trials stream in chunks drawn one after another from the one generator, so memory stays bounded
+    # (10 million trials peak well under 2 GB); up to one chunk the draws are those of a single call.
+    while done < trials:
+        n = min(CHUNK, trials - done)
+        arrays = sample_draws(rng, params, members, n)
+        done += n
+        if engine:
+            todo: list[int] = list(range(n))
+        else:
+            from csto.sim.kernel import run_kernel
 
-        k = run_kernel(ds, params, sc, arrays, members)
-        keep = ~k.fallback
-        for lv, n in zip(*np.unique(k.level[keep], return_counts=True), strict=True):
-            counts[RESPONSE_LADDER[int(lv)]] += int(n)
-        dec = [float(x) for x in k.decision_h[keep] if not np.isnan(x)]
-        first = [float(x) for x in k.first_units_h[keep] if not np.isnan(x)]
-        allin = [float(x) for x in k.all_in_h[keep] if not np.isnan(x)]
-        todo = [int(i) for i in np.flatnonzero(k.fallback)]
-    for i in todo:
-        out = run_trial(ds, params, sc, draw_at(arrays, members, i))
-        counts[out.level] += 1
-        if out.adopted and out.hours_to_decision is not None:
-            dec.append(out.hours_to_decision)
-        if out.first_units_hours is not None:
-            first.append(out.first_units_hours)
-        if out.all_in_hours is not None:
-            allin.append(out.all_in_hours)
+            k = run_kernel(ds, params, sc, arrays, members)
+            keep = ~k.fallback
+            for lv, c in zip(*np.unique(k.level[keep], return_counts=True), strict=True):
+                counts[RESPONSE_LADDER[int(lv)]] += int(c)
+            for store, values in ((dec, k.decision_h), (first, k.first_units_h), (allin, k.all_in_h)):
+                v = values[keep]
+                store.append(v[~np.isnan(v)].astype(np.float32))
+            todo = [int(x) for x in np.flatnonzero(k.fallback)]
+        extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
+        for i in todo:
+            out = run_trial(ds, params, sc, draw_at(arrays, members, i))
+            counts[out.level] += 1
+            if out.adopted and out.hours_to_decision is not None:
+                extra["dec"].append(out.hours_to_decision)
+            if out.first_units_hours is not None:
+                extra["first"].append(out.first_units_hours)
+            if out.all_in_hours is not None:
+                extra["allin"].append(out.all_in_hours)
+        dec.append(np.array(extra["dec"], dtype=np.float32))
+        first.append(np.array(extra["first"], dtype=np.float32))
+        allin.append(np.array(extra["allin"], dtype=np.float32))
     central = run_trial(ds, params, sc, nominal_draw(params))
     return CrisisResult(
         engine="engine" if engine else "kernel",
