@@ -19,23 +19,14 @@ from csto.model.yamlio import read_yaml, validate
 
 @lru_cache(maxsize=8)
 def _load(directory: str, sources: frozenset[str], airfields: frozenset[str]) -> LogisticsFile:
-    from csto.model.alliance import source_refs
-    from csto.model.yamlio import dotted
+    from csto.model.alliance import check_source_keys
 
     path = Path(directory) / "logistics.yaml"
     if not path.is_file():
         raise DataError("missing file logistics.yaml", file=str(path), expected="the airlift supply data")
     doc = read_yaml(path, display_name=f"{Path(directory).name}/logistics.yaml")
     lg: LogisticsFile = validate(LogisticsFile, doc)
-    for where, key in source_refs(doc):
-        if key not in sources:
-            raise DataError(
-                f"source key '{key}' is not in sources.yaml",
-                file=str(doc.file),
-                line=doc.line_of(where),
-                field=dotted(where),
-                expected="a key defined in sources.yaml",
-            )
+    check_source_keys(doc, sources)
     refs = [("fleets", i, "base", f.base) for i, f in enumerate(lg.fleets)]
     refs += [("units", i, "home_airfield", u.home_airfield) for i, u in enumerate(lg.units)]
     refs += [("airfields", i, "airfield", a.airfield) for i, a in enumerate(lg.airfields)]

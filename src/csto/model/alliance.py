@@ -9,7 +9,7 @@ the frozen view on one date. This module reads files but never writes them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -319,19 +319,23 @@ def source_refs(doc: YamlDoc) -> Iterator[tuple[tuple[str | int, ...], str]]:
                 yield ((*path, i) if isinstance(node, list) else path), k
 
 
+def check_source_keys(doc: YamlDoc, sources: Collection[str]) -> None:
+    """Every ``source:`` key in ``doc`` must be in ``sources``; the first that is not is a located error."""
+    for path, key in source_refs(doc):
+        if key not in sources:
+            raise DataError(
+                f"source key '{key}' is not in sources.yaml",
+                file=str(doc.file),
+                line=doc.line_of(path),
+                field=dotted(path),
+                expected="a key defined in sources.yaml",
+            )
+
+
 def _check_sources_resolve(docs: dict[str, YamlDoc], sources: dict[str, Source]) -> None:
     for name, doc in docs.items():
-        if name == "sources":
-            continue
-        for path, key in source_refs(doc):
-            if key not in sources:
-                raise DataError(
-                    f"source key '{key}' is not in sources.yaml",
-                    file=str(doc.file),
-                    line=doc.line_of(path),
-                    field=dotted(path),
-                    expected="a key defined in sources.yaml",
-                )
+        if name != "sources":
+            check_source_keys(doc, sources)
 
 
 _STATE_FIELDS = {"state", "host", "operator", "aggressor_state"}

@@ -274,24 +274,14 @@ def load_policy(dataset: Dataset) -> PolicyParams:
 
 @lru_cache(maxsize=8)
 def _policy_sources_checked(directory: str, keys: frozenset[str]) -> bool:
-    from csto.model.alliance import source_refs
-    from csto.model.yamlio import dotted
+    from csto.model.alliance import check_source_keys
 
     root = Path(directory)
     for name in ("policy.yaml", "policy_members.yaml"):
         path = root / name
         if not path.is_file():
             continue
-        doc = read_yaml(path, display_name=f"{root.name}/{name}")
-        for where, key in source_refs(doc):
-            if key not in keys:
-                raise DataError(
-                    f"source key '{key}' is not in sources.yaml",
-                    file=str(doc.file),
-                    line=doc.line_of(where),
-                    field=dotted(where),
-                    expected="a key defined in sources.yaml",
-                )
+        check_source_keys(read_yaml(path, display_name=f"{root.name}/{name}"), keys)
     return True
 
 
