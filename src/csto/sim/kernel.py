@@ -12,6 +12,7 @@ A test holds it equal to the engine, trial by trial.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 
 from csto.model import RESPONSE_LADDER, Dataset
