@@ -17,6 +17,7 @@ from csto.commands import data as data_commands
 from csto.commands import engine as engine_commands
 from csto.commands import ledger as ledger_commands
 from csto.commands import plan as plan_commands
+from csto.commands import sweep as sweep_commands
 from csto.errors import CstoError
 
 app = typer.Typer(
@@ -41,6 +42,7 @@ data_commands.register(app)
 engine_commands.register(app)
 crisis_commands.register(app)
 plan_commands.register(app)
+sweep_commands.register(app)
 app.add_typer(ledger_commands.app, name="ledger")
 
 
