@@ -27,8 +27,13 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# Benchmarks print figures and fail on no target (only on a Mesa/kernel disagreement); the Monte Carlo one
+# runs last so that its JSON is the last line.
+# OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some processors) slow a current numpy: unset for benchmarks only.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_airlift.py
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_airlift.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_montecarlo.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

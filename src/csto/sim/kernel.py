@@ -78,38 +78,48 @@ def run_kernel(
             pull[i] = prof.lead_pull.value if prof is not None else 0.5
     col = {m: members.index(m) for m in order}
     noise = noise_all[:, [col[m] for m in order]]  # (T, M)
-    score = (weights @ V.reshape(M * L, F).T).reshape(T, M, L)
-    score += noise[:, :, None]  # (T, M, L)
     th = params.thresholds
     h = np.array([max(params.level(lv).hostility, HOSTILE_BASE) for lv in ladder])
-    if lead_in:
-        lead_score = score[:, 0, :]
-        lead_val = np.where(
-            lead_score > th.support, 1.0, np.where(lead_score < th.object, -1.0, -0.5 * h[None, :])
-        )
-        wl = weights[:, FACTORS.index("lead_state")]
-        score = score + wl[:, None, None] * lead_val[:, None, :] * pull[None, :, None]
-    support = score > th.support
-    objects = score < th.object
+    # member by member, in a (member, rung, trial) layout so every slice is contiguous
+    wt = np.ascontiguousarray(weights.T)  # (F, T)
+    wl = weights[:, FACTORS.index("lead_state")]
+    support = np.empty((M, L, T), dtype=bool)
+    objects = np.empty((M, L, T), dtype=bool)
+    lead_val = np.zeros((L, T))
+    for i in range(M):
+        sc_i = V[i] @ wt  # (L, T)
+        sc_i += noise[:, i][None, :]
+        if lead_in and i > 0 and pull[i] != 0.0:
+            sc_i += (wl * pull[i])[None, :] * lead_val
+        np.greater(sc_i, th.support, out=support[i])
+        np.less(sc_i, th.object, out=objects[i])
+        if lead_in and i == 0:
+            lead_val = np.where(support[0], 1.0, np.where(objects[0], -1.0, -0.5 * h[:, None]))
     parties = prep.parties
     nonparty = np.array([m not in parties for m in order])
-    # the ladder, top down: tabled?, adopted?
-    tabled = np.ones((T, L), dtype=bool)
+    # the ladder, top down: tabled?, adopted?  (arrays are (rung, trial))
+    tabled = np.ones((L, T), dtype=bool)
     for j, lv in enumerate(ladder):
         if lv in ("assistance", "deployment"):
-            providers = (support[:, :, j] & nonparty[None, :]).any(axis=1)
-            lead_backs = (
-                np.ones(T, dtype=bool)
-                if lead in parties
-                else (support[:, 0, j] if lead_in else np.zeros(T, bool))
-            )
-            tabled[:, j] = providers & lead_backs
-    adopted = tabled & support.any(axis=1) & ~objects.any(axis=1)
+            providers = np.zeros(T, dtype=bool)
+            for k in np.flatnonzero(nonparty):
+                providers |= support[int(k), j]
+            if lead in parties:
+                lead_backs = np.ones(T, dtype=bool)
+            else:
+                lead_backs = support[0, j] if lead_in else np.zeros(T, dtype=bool)
+            tabled[j] = providers & lead_backs
+    some_support = np.zeros((L, T), dtype=bool)
+    some_object = np.zeros((L, T), dtype=bool)
+    for i in range(M):
+        some_support |= support[i]
+        some_object |= objects[i]
+    adopted = (tabled & some_support & ~some_object).T  # (T, L)
     any_adopted = adopted.any(axis=1)
     first = np.where(any_adopted, adopted.argmax(axis=1), L)
     lookup = np.array([LEVEL_INDEX[lv] for lv in ladder] + [0], dtype=np.int64)
     level = np.where(any_adopted, lookup[first], 0)
-    cum = np.cumsum(tabled, axis=1)
+    cum = np.cumsum(tabled.T, axis=1)
     rounds = np.where(any_adopted, cum[np.arange(T), np.minimum(first, L - 1)], 0)
     session = np.maximum(tm.session_hours + tm.session_hours_sd * timing[:, 0], 0.05)
     per_round = np.maximum(np.maximum(tm.decision_hours + tm.decision_hours_sd * timing[:, 1], 0.2) / L, 0.05)
@@ -192,7 +202,7 @@ def _deploy(
         if force
         else {}
     )
-    masks = support[dep, :, first[dep]] & can_offer[None, :]  # (D, M)
+    masks = support[:, first[dep], dep].T & can_offer[None, :]  # (D, M)
     codes = masks.astype(np.int64) @ (1 << np.arange(masks.shape[1], dtype=np.int64))
     uniq, inverse = np.unique(codes, return_inverse=True)
     ok_u = np.zeros(len(uniq), dtype=bool)
