@@ -80,47 +80,62 @@ def run_kernel(
     noise = noise_all[:, [col[m] for m in order]]  # (T, M)
     th = params.thresholds
     h = np.array([max(params.level(lv).hostility, HOSTILE_BASE) for lv in ladder])
-    # member by member, in a (member, rung, trial) layout so every slice is contiguous
+    # Rung by rung, down the ladder, only for the trials still undecided (a trial stops at the first rung
+    # adopted, as the engine does); member by member in a (member, trial) layout so slices are contiguous.
     wt = np.ascontiguousarray(weights.T)  # (F, T)
     wl = weights[:, FACTORS.index("lead_state")]
-    support = np.empty((M, L, T), dtype=bool)
-    objects = np.empty((M, L, T), dtype=bool)
-    lead_val = np.zeros((L, T))
-    for i in range(M):
-        sc_i = V[i] @ wt  # (L, T)
-        sc_i += noise[:, i][None, :]
-        if lead_in and i > 0 and pull[i] != 0.0:
-            sc_i += (wl * pull[i])[None, :] * lead_val
-        np.greater(sc_i, th.support, out=support[i])
-        np.less(sc_i, th.object, out=objects[i])
-        if lead_in and i == 0:
-            lead_val = np.where(support[0], 1.0, np.where(objects[0], -1.0, -0.5 * h[:, None]))
     parties = prep.parties
-    nonparty = np.array([m not in parties for m in order])
-    # the ladder, top down: tabled?, adopted?  (arrays are (rung, trial))
-    tabled = np.ones((L, T), dtype=bool)
+    nonparty = np.flatnonzero([m not in parties for m in order])
+    lookup = [LEVEL_INDEX[lv] for lv in ladder]
+    level = np.zeros(T, dtype=np.int64)
+    first = np.full(T, L, dtype=np.int64)
+    rounds = np.zeros(T, dtype=np.int64)
+    chosen = np.zeros((M, T), dtype=bool)  # each member's support on the rung finally adopted
+    pending = np.arange(T)
     for j, lv in enumerate(ladder):
+        if pending.size == 0:
+            break
+        P = pending.size
+        # gather the pending trials' draws when few remain; otherwise score every trial and pick after
+        gather = P < T // 2
+        w_sub = wt[:, pending] if gather else wt
+        n_sub = noise[pending] if gather else noise
+        wl_sub = wl[pending] if gather else wl
+        scores = V[:, j] @ w_sub  # (M, trials): every member at once
+        scores += n_sub.T
+        if not gather and P < T:
+            scores = scores[:, pending]
+        if lead_in:
+            # the lead votes first; its stance pulls the others (pull is 0 for the lead and the parties)
+            s0 = scores[0]
+            lead_val = np.where(s0 > th.support, 1.0, np.where(s0 < th.object, -1.0, -0.5 * h[j]))
+            wl_eff = (wl_sub if gather or P == T else wl_sub[pending]) * lead_val
+            scores += pull[:, None] * wl_eff[None, :]
+        sup = scores > th.support
+        obj = scores < th.object
+        tabled = np.ones(P, dtype=bool)
         if lv in ("assistance", "deployment"):
-            providers = np.zeros(T, dtype=bool)
-            for k in np.flatnonzero(nonparty):
-                providers |= support[int(k), j]
+            providers = np.zeros(P, dtype=bool)
+            for k in nonparty:
+                providers |= sup[int(k)]
             if lead in parties:
-                lead_backs = np.ones(T, dtype=bool)
+                lead_backs = np.ones(P, dtype=bool)
             else:
-                lead_backs = support[0, j] if lead_in else np.zeros(T, dtype=bool)
-            tabled[j] = providers & lead_backs
-    some_support = np.zeros((L, T), dtype=bool)
-    some_object = np.zeros((L, T), dtype=bool)
-    for i in range(M):
-        some_support |= support[i]
-        some_object |= objects[i]
-    adopted = (tabled & some_support & ~some_object).T  # (T, L)
-    any_adopted = adopted.any(axis=1)
-    first = np.where(any_adopted, adopted.argmax(axis=1), L)
-    lookup = np.array([LEVEL_INDEX[lv] for lv in ladder] + [0], dtype=np.int64)
-    level = np.where(any_adopted, lookup[first], 0)
-    cum = np.cumsum(tabled.T, axis=1)
-    rounds = np.where(any_adopted, cum[np.arange(T), np.minimum(first, L - 1)], 0)
+                lead_backs = sup[0] if lead_in else np.zeros(P, dtype=bool)
+            tabled = providers & lead_backs
+        some_support = np.zeros(P, dtype=bool)
+        some_object = np.zeros(P, dtype=bool)
+        for i in range(M):
+            some_support |= sup[i]
+            some_object |= obj[i]
+        rounds[pending] += tabled
+        adopted_now = tabled & some_support & ~some_object
+        done = pending[adopted_now]
+        first[done] = j
+        level[done] = lookup[j]
+        chosen[:, done] = sup[:, adopted_now]
+        pending = pending[~adopted_now]
+    any_adopted = first < L
     session = np.maximum(tm.session_hours + tm.session_hours_sd * timing[:, 0], 0.05)
     per_round = np.maximum(np.maximum(tm.decision_hours + tm.decision_hours_sd * timing[:, 1], 0.2) / L, 0.05)
     decided = session + rounds * per_round
@@ -140,8 +155,7 @@ def run_kernel(
             params,
             sc,
             order,
-            support,
-            nonparty,
+            chosen,
             first,
             dep,
             decided,
@@ -159,8 +173,7 @@ def _deploy(
     params: PolicyParams,
     sc: Scenario,
     order: list[str],
-    support: np.ndarray,
-    nonparty: np.ndarray,
+    chosen: np.ndarray,
     first: np.ndarray,
     dep: np.ndarray,
     decided: np.ndarray,
@@ -202,9 +215,15 @@ def _deploy(
         if force
         else {}
     )
-    masks = support[:, first[dep], dep].T & can_offer[None, :]  # (D, M)
-    codes = masks.astype(np.int64) @ (1 << np.arange(masks.shape[1], dtype=np.int64))
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    # each trial's set of supporters who can offer forces, as a bit pattern (members are few: < 2**M codes)
+    codes = np.zeros(dep.size, dtype=np.int64)
+    for i in np.flatnonzero(can_offer):
+        codes |= chosen[int(i), dep].astype(np.int64) << int(i)
+    present = np.bincount(codes, minlength=1 << len(order)) > 0
+    uniq = np.flatnonzero(present)
+    position = np.zeros(1 << len(order), dtype=np.int64)
+    position[uniq] = np.arange(uniq.size)
+    inverse = position[codes]
     ok_u = np.zeros(len(uniq), dtype=bool)
     total_u = np.zeros(len(uniq))
     a_first = np.zeros(len(uniq))
