@@ -82,7 +82,7 @@ def run_kernel(
     h = np.array([max(params.level(lv).hostility, HOSTILE_BASE) for lv in ladder])
     # Rung by rung, down the ladder, only for the trials still undecided (a trial stops at the first rung
     # adopted, as the engine does); member by member in a (member, trial) layout so slices are contiguous.
-    wt = np.ascontiguousarray(weights.T)  # (F, T)
+    wt = weights.T  # (F, T), a transposed view: the matrix product reads it without a copy
     wl = weights[:, FACTORS.index("lead_state")]
     parties = prep.parties
     nonparty = np.flatnonzero([m not in parties for m in order])
@@ -98,7 +98,7 @@ def run_kernel(
         P = pending.size
         # gather the pending trials' draws when few remain; otherwise score every trial and pick after
         gather = P < T // 2
-        w_sub = wt[:, pending] if gather else wt
+        w_sub = weights[pending].T if gather else wt
         n_sub = noise[pending] if gather else noise
         wl_sub = wl[pending] if gather else wl
         scores = V[:, j] @ w_sub  # (M, trials): every member at once
@@ -133,7 +133,10 @@ def run_kernel(
         done = pending[adopted_now]
         first[done] = j
         level[done] = lookup[j]
-        chosen[:, done] = sup[:, adopted_now]
+        if done.size == T:
+            chosen = sup
+        else:
+            chosen[:, done] = sup[:, adopted_now]
         pending = pending[~adopted_now]
     any_adopted = first < L
     session = np.maximum(tm.session_hours + tm.session_hours_sd * timing[:, 0], 0.05)
@@ -217,8 +220,10 @@ def _deploy(
     )
     # each trial's set of supporters who can offer forces, as a bit pattern (members are few: < 2**M codes)
     codes = np.zeros(dep.size, dtype=np.int64)
+    whole = dep.size == chosen.shape[1]
     for i in np.flatnonzero(can_offer):
-        codes |= chosen[int(i), dep].astype(np.int64) << int(i)
+        bits = chosen[int(i)] if whole else chosen[int(i), dep]
+        codes |= bits.astype(np.int64) << int(i)
     present = np.bincount(codes, minlength=1 << len(order)) > 0
     uniq = np.flatnonzero(present)
     position = np.zeros(1 << len(order), dtype=np.int64)
@@ -255,6 +260,21 @@ def _deploy(
             planned[u] = True
             a_first[u] = plan[0][0]
             a_last[u] = max(a for a, _, _ in plan)
+    if uniq.size == 1 and dep.size == len(decided):
+        # the common case: every trial deploys the same tasking (no gathers needed)
+        if not ok_u[0]:
+            return
+        if not planned[0]:
+            fallback[:] = True
+            return
+        shift = tm.readiness_hours_sd * timing[:, 2]
+        start = decided + 0.5
+        firsts = start + np.maximum(0.5, a_first[0] + shift)
+        last = start + np.maximum(0.5, a_last[0] + shift)
+        first_units[:] = np.round(firsts, 2)
+        all_in[:] = np.round(np.maximum(firsts + 1.0, last), 2)
+        personnel[:] = total_u[0]
+        return
     ok_t, planned_t = ok_u[inverse], planned[inverse]
     fallback[dep[ok_t & ~planned_t]] = True
     go = dep[ok_t & planned_t]
