@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from csto.commands import compare as compare_commands
 from csto.commands import crisis as crisis_commands
 from csto.commands import data as data_commands
 from csto.commands import engine as engine_commands
@@ -41,6 +42,7 @@ data_commands.register(app)
 
 engine_commands.register(app)
 crisis_commands.register(app)
+compare_commands.register(app)
 plan_commands.register(app)
 sweep_commands.register(app)
 app.add_typer(ledger_commands.app, name="ledger")
