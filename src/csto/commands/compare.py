@@ -35,14 +35,15 @@ def compare(
     json_out: JsonOpt = False,
 ) -> None:
     """Side by side: provisions (ATOP-style codes), decision rules, members and their weight, forces, invocations."""
+    from csto.errors import InputError
     from csto.model import load, parse_date
     from csto.report.compare import compare as build
     from csto.report.compare import plot_compare
 
-    from csto.errors import InputError
-
     if other == base:
-        raise InputError(f"'{other}' compared with itself", field="OTHER", expected="another alliance, e.g. nato")
+        raise InputError(
+            f"'{other}' compared with itself", field="OTHER", expected="another alliance, e.g. nato"
+        )
     day = parse_date(at)
     doc = build(load(base, day), load(other, day))
     if plot is not None:
