@@ -33,6 +33,6 @@ def test_membership_follows_the_date(cli) -> None:  # type: ignore[no-untyped-de
 
 def test_compare_text_and_errors(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("compare", "nato", "--at", "2024-06-01")
-    assert r.code == 0 and "North Atlantic" in r.out or "NATO" in r.out
+    assert (r.code == 0 and "North Atlantic" in r.out) or "NATO" in r.out
     assert_clean_error(cli("compare", "csto"), "itself")
     assert_clean_error(cli("compare", "warsaw-pact"), "unknown alliance", "nato")
