@@ -6,8 +6,6 @@ imported inside the function and the PNG is written atomically.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -76,14 +74,6 @@ def plot_plan(plan: dict[str, Any], path: Path, title: str) -> Path:
     ax2.set_ylabel("on the ground")
     ax2.legend(fontsize=7, loc="lower right")
     ax2.grid(alpha=0.3)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=str(path.parent))
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    from csto.report.files import save_png
+
+    return save_png(fig, path, dpi=110, bbox_inches="tight")

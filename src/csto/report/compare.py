@@ -5,8 +5,6 @@ the history of invocations. Plain dicts out, so the CLI can print them and tests
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -147,14 +145,6 @@ def plot_compare(doc: dict[str, Any], path: Path) -> Path:
     ax.set_title(f"How dominant is the largest member? ({doc['at']})")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=str(path.parent))
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    from csto.report.files import save_png
+
+    return save_png(fig, path, dpi=110)

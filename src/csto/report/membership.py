@@ -7,8 +7,6 @@ writes the file atomically (a temporary file renamed into place).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -133,15 +131,9 @@ def plot_gantt(ds: Dataset, rows: list[dict[str, Any]], path: Path) -> Path:
     ax.grid(axis="x", alpha=0.3)
     fig.text(0.01, 0.01, "Sources: csto members --history --json", fontsize=8, color="grey")
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=str(path.parent))
-    os.close(fd)
+    from csto.report.files import save_png
+
     try:
-        fig.savefig(tmp, dpi=120)
-        os.replace(tmp, path)
+        return save_png(fig, path, dpi=120)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
