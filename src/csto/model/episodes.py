@@ -41,7 +41,9 @@ class Request(Sourced):
 
     state: ISO3 | None
     by: str | None = None
-    addressed_to: Literal["csto", "russia", "none"]
+    addressed_to: Literal["csto", "alliance", "russia", "none"] = Field(
+        description="csto: the CSTO; alliance: the alliance of the dataset (e.g. NATO); russia: one ally alone"
+    )
     article: Literal["none", "art2", "art4"]
     date: dt.date | None = None
     time: str | None = None
