@@ -7,29 +7,12 @@ published: turnaround times, apron capacities, unit strengths). Records only; it
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from csto.model.common import ISO3, Frozen, Slug, SourceKeys
-
-
-class Backed(Frozen):
-    """A record whose numbers rest on sources, or on an assumption stated in ``rationale``."""
-
-    rationale: str = ""
-    source: SourceKeys | None = None
-    assumed: bool = False
-    confidence: str | None = None
-
-    @model_validator(mode="after")
-    def _backed(self) -> Backed:
-        if self.source is None and not self.assumed:
-            raise ValueError("give a source, or set assumed: true and explain in rationale")
-        if self.assumed and not self.rationale.strip():
-            raise ValueError("an assumption needs a rationale")
-        return self
+from csto.model.common import ISO3, Frozen, Justified, Slug
 
 
-class AircraftType(Backed):
+class AircraftType(Justified):
     """A transport type: what one sortie carries and how it flies."""
 
     id: Slug
@@ -43,7 +26,7 @@ class AircraftType(Backed):
     min_runway_m: int = Field(default=0, ge=0)
 
 
-class Fleet(Backed):
+class Fleet(Justified):
     """Aircraft of one type a state can commit to an airlift, and where they are based."""
 
     state: ISO3
@@ -52,7 +35,7 @@ class Fleet(Backed):
     base: Slug = Field(description="airfield id where the aircraft start")
 
 
-class Unit(Backed):
+class Unit(Justified):
     """A national contribution that can be tasked: strength, equipment, readiness and home airfield."""
 
     id: Slug
@@ -66,7 +49,7 @@ class Unit(Backed):
     forces: tuple[Slug, ...] = Field(description="collective forces it is registered with")
 
 
-class AirfieldCapacity(Backed):
+class AirfieldCapacity(Justified):
     """How many heavy transports an airfield can have on the ground at once, and when it works."""
 
     airfield: Slug
@@ -74,7 +57,7 @@ class AirfieldCapacity(Backed):
     hours: str = Field(default="24/7", description="'24/7' or 'HH-HH' local")
 
 
-class Norms(Backed):
+class Norms(Justified):
     """Movement norms: vehicle mass, road march, refuelling stops."""
 
     vehicle_t: float = Field(gt=0, description="average mass of a vehicle, tonnes")

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Confidence = Literal["high", "medium", "low", "unverified"]
 CONFIDENCE_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "unverified": 0}
@@ -44,6 +44,26 @@ class Sourced(Frozen):
     source: SourceKeys
     confidence: Confidence | None = None
     note: str | None = None
+
+
+class Justified(Frozen):
+    """A record whose numbers rest on sources, or on an assumption stated in ``rationale`` (model parameters,
+    planning figures): ``source`` or ``assumed: true``, and an assumption always says why."""
+
+    rationale: str = ""
+    source: SourceKeys | None = None
+    assumed: bool = False
+    confidence: Confidence | None = None
+
+    @model_validator(mode="after")
+    def _justified(self) -> Justified:
+        if self.source is None and not self.assumed:
+            raise ValueError(
+                "give a source, or set assumed: true and explain the assumption in the rationale"
+            )
+        if self.assumed and not self.rationale.strip():
+            raise ValueError("an assumption needs a rationale")
+        return self
 
 
 class Conflict(Frozen):

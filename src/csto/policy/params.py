@@ -7,13 +7,13 @@ assumed with a rationale. Nothing here is keyed by an episode: the model sees on
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from csto.model.common import ISO3, Frozen, SourceKeys
+from csto.model.common import ISO3, Frozen, Justified, SourceKeys
 
-FACTORS: tuple[str, ...] = (
+Factor = Literal[
     "treaty_coverage",
     "article_invoked",
     "self_interest",
@@ -26,43 +26,15 @@ FACTORS: tuple[str, ...] = (
     "capacity_cost",
     "commitments_elsewhere",
     "chair_duty",
-)
+]
+FACTORS: tuple[str, ...] = get_args(Factor)
 LEVELS: tuple[str, ...] = ("none", "statement", "mission", "assistance", "deployment")
-
-
-class Justified(Frozen):
-    """A number with why it has that value: a source, or an explicit assumption with its rationale."""
-
-    rationale: str
-    source: SourceKeys | None = None
-    assumed: bool = False
-
-    @model_validator(mode="after")
-    def _sourced_or_assumed(self) -> Justified:
-        if self.source is None and not self.assumed:
-            raise ValueError(
-                "give a source, or set assumed: true and explain the assumption in the rationale"
-            )
-        return self
 
 
 class Weight(Justified):
     """The weight of one factor, with its spread for the Monte Carlo."""
 
-    factor: Literal[
-        "treaty_coverage",
-        "article_invoked",
-        "self_interest",
-        "alignment",
-        "lead_state",
-        "ties_to_aggressor",
-        "regime_solidarity",
-        "severity",
-        "domestic_constraint",
-        "capacity_cost",
-        "commitments_elsewhere",
-        "chair_duty",
-    ]
+    factor: Factor
     weight: float = Field(ge=0)
     sd: float = Field(ge=0, description="standard deviation of the weight across Monte Carlo trials")
 
