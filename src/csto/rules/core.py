@@ -115,9 +115,33 @@ class Situation:
         """Members entitled to take part in decisions (not suspended, not frozen)."""
         return sorted(k for k, v in self.statuses.items() if v == "member")
 
+    def _equivalent(self, instrument: str, number: str) -> Any:
+        """For another alliance's dataset: the provision in force that carries the same anchor code."""
+        anchor = ANCHORS.get((instrument, number))
+        if anchor is None:
+            return None
+        for p in self.alliance.provisions:
+            if anchor in p.version.codes:
+                return p
+        return None
+
+    def _native(self, instrument: str) -> bool:
+        return self.alliance.dataset.instrument(instrument) is not None
+
     def has_code(self, instrument: str, number: str, code: str) -> bool:
-        p = self.alliance.provision(instrument, number)
+        p = (
+            self.alliance.provision(instrument, number)
+            if self._native(instrument)
+            else self._equivalent(instrument, number)
+        )
         return p is not None and code in p.version.codes
+
+    def top_council(self) -> str:
+        """The alliance's highest decision body (the first council in its data)."""
+        for b in self.alliance.bodies:
+            if b.kind == "council":
+                return b.id
+        return "csc"
 
     def param(self, instrument: str, number: str, name: str, default: Any = None) -> Any:
         p = self.alliance.provision(instrument, number)
@@ -126,7 +150,17 @@ class Situation:
         return p.version.params.get(name, default)
 
     def cite(self, instrument: str, number: str) -> str:
-        return self.alliance.cite(instrument, number)
+        """The article as it stands that day; for another alliance, its provision with the same anchor code,
+        or else its top council's decision rule (the rules name the CSTO's articles)."""
+        if self._native(instrument):
+            return self.alliance.cite(instrument, number)
+        p = self._equivalent(instrument, number)
+        if p is not None:
+            return str(p.citation)
+        body = self.alliance.body(self.top_council())
+        if body is not None:
+            return f"{body.short} decision rule ({body.decision_rule.rule})"
+        return f"{self.alliance.name} practice"
 
     def refuse(self, rule_id: str, reason: str) -> Refused:
         r = RULES[rule_id]
@@ -149,6 +183,19 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+
+#: The code that marks, in any alliance's treaty, the provision a CSTO article stands for: so the same rules
+#: cite NATO's Art. 5 where they cite the CSTO's Art. 4. Articles with no equivalent fall back to the top
+#: council's decision rule.
+ANCHORS: dict[tuple[str, str], str] = {
+    ("cst", "1"): "peaceful_settlement",
+    ("cst", "2"): "consultation",
+    ("cst", "4"): "collective_defence",
+    ("cst", "6"): "collective_defence",
+    ("cst", "11"): "withdrawal_right",
+    ("charter", "19"): "open_to_accession",
+    ("charter", "20"): "withdrawal_right",
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -130,7 +130,7 @@ def art4_scope(
     "cases of Arts. 2 and 4) is decided by the heads of state, i.e. the Collective Security Council.",
 )
 def force_use_body(sit: Situation, body: str, level: str) -> Verdict:
-    if level in ("deployment", "assistance") and body != "csc":
+    if level in ("deployment", "assistance") and body != sit.top_council():
         return sit.refuse(
             "cst-art6-force-use",
             f"a decision to use forces ({level}) is for the heads of state in the Collective Security Council, "

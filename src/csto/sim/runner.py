@@ -195,7 +195,8 @@ class _Run:
                 procedure, cap = "statement", "statement"
         if procedure is None:
             return None
-        chair = world.chair("csc")
+        council = world.situation().top_council()
+        chair = world.chair(council)
         parties = {p for p in (sc.request.state, sc.location.state) if p}
         if sc.aggressor.member and sc.aggressor.state:
             parties.add(sc.aggressor.state)
@@ -204,12 +205,12 @@ class _Run:
         )
         self.feats = self.features(lodged_article, chair if convener == chair else None)
         self.advance(tm.session_hours + tm.session_hours_sd * self.draw.timing[0])
-        ev = self.act("convene", convener, CASE, body="csc", format=sc.context.session_format)
+        ev = self.act("convene", convener, CASE, body=council, format=sc.context.session_format)
         if not ev:
             return None
         entitled = [s for s in ev[0].data["entitled"] if s not in ev[0].data["frozen"]]
         self.frozen = list(ev[0].data["frozen"])
-        self.note(f"Collective Security Council convened ({sc.context.session_format}), chair {chair or '—'}")
+        self.note(f"{ev[0].data['body_name']} convened ({sc.context.session_format}), chair {chair or '—'}")
         ladder = [lv for lv in reversed(RESPONSE_LADDER) if lv != "none"]
         ladder = ladder[ladder.index(cap) :]
         return Prepared(procedure, cap, convener, entitled, list(self.frozen), parties, ladder, self.feats)
