@@ -224,11 +224,14 @@ def _deploy(
     for i in np.flatnonzero(can_offer):
         bits = chosen[int(i)] if whole else chosen[int(i), dep]
         codes |= bits.astype(np.int64) << int(i)
-    present = np.bincount(codes, minlength=1 << len(order)) > 0
-    uniq = np.flatnonzero(present)
-    position = np.zeros(1 << len(order), dtype=np.int64)
-    position[uniq] = np.arange(uniq.size)
-    inverse = position[codes]
+    if len(order) <= 16:
+        present = np.bincount(codes, minlength=1 << len(order)) > 0
+        uniq = np.flatnonzero(present)
+        position = np.zeros(1 << len(order), dtype=np.int64)
+        position[uniq] = np.arange(uniq.size)
+        inverse = position[codes]
+    else:  # many members (NATO): sort instead of counting every possible pattern
+        uniq, inverse = np.unique(codes, return_inverse=True)
     ok_u = np.zeros(len(uniq), dtype=bool)
     total_u = np.zeros(len(uniq))
     a_first = np.zeros(len(uniq))
