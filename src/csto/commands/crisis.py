@@ -91,7 +91,11 @@ def render(doc: dict[str, Any], ds: Any) -> None:
             + " — sources: csto sources"
         )
         req = sc.request
-        art = {"art4": "Art. 4 request", "art2": "Art. 2 request", "none": "no formal request"}[req.article]
+        art = {
+            "art4": "collective-defence request",
+            "art2": "request for consultations/assistance",
+            "none": "no formal request",
+        }[req.article]
         c.print(
             f"Crisis  [bold]{doc['title']}[/bold]{' (hypothetical)' if doc['hypothetical'] else ''} · "
             f"{sc.kind.replace('_', ' ')}"

@@ -47,7 +47,7 @@ class ScenarioRequest(Frozen):
 
     state: ISO3 | None = None
     article: Literal["none", "art2", "art4"] = "none"
-    addressed_to: Literal["csto", "lead_state", "none"] = "csto"
+    addressed_to: Literal["csto", "alliance", "lead_state", "none"] = "csto"
     t_hours: float = Field(default=0.0, ge=0)
 
 
