@@ -7,9 +7,8 @@ by ST, or the grid points), one JSON document with ``--json``, Parquet with ``--
 
 from __future__ import annotations
 
-import os
+import contextlib
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -89,6 +88,8 @@ def sweep(
     ds = load_dataset(alliance, data_dir=data)
     sc = find(ds, scenario)
     show = not json_out and sys.stdout.isatty()
+    bar: Any = contextlib.nullcontext()
+    progress = None
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -105,20 +106,7 @@ def sweep(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        with bar:
-            result = run_sweep(
-                ds,
-                sc,
-                ranges,
-                method=method,
-                trials=trials,
-                samples=samples,
-                seed=seed,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-            )
-    else:
+    with bar:
         result = run_sweep(
             ds,
             sc,
@@ -129,6 +117,7 @@ def sweep(
             seed=seed,
             workers=workers,
             scheduler=scheduler,
+            progress=progress,
         )
     written: dict[str, str] = {}
     if out is not None:
@@ -242,15 +231,6 @@ def write_plot(result: Any, path: Path) -> Path:
         ax.set_ylim(-0.02, 1.02)
         ax.legend(title="rung")
         ax.set_title(f"{result.scenario}: odds along {r.name} ({result.trials:,} trials a point)")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
+    from csto.report.files import save_png
+
+    return save_png(fig, path)
