@@ -43,6 +43,10 @@ TASK_SPEC = ActionSpec(
     },
 )
 
+WITHDRAW_SPEC = ActionSpec(
+    "withdraw_request", "the requester", "Withdraw the request.", {"reason": Param("str")}
+)
+
 CONCLUDE_SPEC = ActionSpec(
     "conclude",
     "the chair or 'secretariat'",
@@ -211,9 +215,7 @@ class AssistanceRequest(_CaseWithDecision):
         ),
         **council_specs(LEVEL_PARAMS),
         "task_forces": TASK_SPEC,
-        "withdraw_request": ActionSpec(
-            "withdraw_request", "the requester", "Withdraw the request.", {"reason": Param("str")}
-        ),
+        "withdraw_request": WITHDRAW_SPEC,
         "conclude": CONCLUDE_SPEC,
     }
 
@@ -296,9 +298,7 @@ class Consultation(_CaseWithDecision):
             {"subject": Param("str", required=True), "threat": Param("str")},
         ),
         **council_specs(LEVEL_PARAMS),
-        "withdraw_request": ActionSpec(
-            "withdraw_request", "the requester", "Withdraw.", {"reason": Param("str")}
-        ),
+        "withdraw_request": WITHDRAW_SPEC,
         "conclude": CONCLUDE_SPEC,
         "task_forces": TASK_SPEC,
     }
@@ -343,9 +343,7 @@ class PeacekeepingMandate(_CaseWithDecision):
         ),
         **council_specs(LEVEL_PARAMS),
         "task_forces": TASK_SPEC,
-        "withdraw_request": ActionSpec(
-            "withdraw_request", "the requester", "Withdraw.", {"reason": Param("str")}
-        ),
+        "withdraw_request": WITHDRAW_SPEC,
         "conclude": CONCLUDE_SPEC,
     }
 
