@@ -17,6 +17,20 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"errors", "model", "report", "sim", "logistics"},
     "policy": {"errors", "model", "policy"},
     "sim": {"errors", "model", "rules", "procedures", "policy", "logistics", "sim"},
+    # the web sits beside the CLI: it may use everything below it, but never the CLI or its commands
+    "web": {
+        "errors",
+        "model",
+        "rules",
+        "procedures",
+        "ledger",
+        "policy",
+        "sim",
+        "logistics",
+        "report",
+        "session",
+        "web",
+    },
 }
 
 

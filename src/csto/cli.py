@@ -19,6 +19,7 @@ from csto.commands import engine as engine_commands
 from csto.commands import ledger as ledger_commands
 from csto.commands import plan as plan_commands
 from csto.commands import sweep as sweep_commands
+from csto.commands import web as web_commands
 from csto.commands import whatif as whatif_commands
 from csto.errors import CstoError
 
@@ -47,6 +48,7 @@ compare_commands.register(app)
 whatif_commands.register(app)
 plan_commands.register(app)
 sweep_commands.register(app)
+web_commands.register(app)
 app.add_typer(ledger_commands.app, name="ledger")
 
 

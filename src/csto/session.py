@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from csto.errors import ScriptError
-from csto.ledger import Event, Ledger, StoredEvent
+from csto.ledger import Event, EventLog, StoredEvent
 from csto.model import Dataset
 from csto.procedures import Action, DomainEvent, Engine
 from csto.rules import RulesConfig
@@ -29,7 +29,7 @@ def from_ledger(e: StoredEvent) -> DomainEvent:
 class Session:
     """An engine whose every committed event is in ``ledger``."""
 
-    def __init__(self, ledger: Ledger, engine: Engine) -> None:
+    def __init__(self, ledger: EventLog, engine: Engine) -> None:
         self.ledger = ledger
         self.engine = engine
 
@@ -45,7 +45,7 @@ class Session:
 
 
 def open_session(
-    ledger: Ledger, dataset: Dataset, start: dt.datetime | None, config: RulesConfig | None = None
+    ledger: EventLog, dataset: Dataset, start: dt.datetime | None, config: RulesConfig | None = None
 ) -> tuple[Session, StoredEvent | None]:
     """Resume the world in ``ledger``, or open it at ``start``. Returns the session and the opening event written."""
     engine = Engine(dataset, config)
@@ -70,7 +70,7 @@ def open_session(
     return Session(ledger, engine), stored[0]
 
 
-def replay_snapshot(ledger: Ledger, dataset: Dataset) -> dict[str, Any]:
+def replay_snapshot(ledger: EventLog, dataset: Dataset) -> dict[str, Any]:
     """The engine state rebuilt from the ledger alone (the projection of record)."""
     engine = Engine(dataset)
     engine.replay(from_ledger(e) for e in ledger.read())

@@ -40,7 +40,7 @@ from csto.ledger.events import (
     record_hash,
 )
 from csto.ledger.projections import Projection, catch_up, counts_by_type, project, replay, stream_versions
-from csto.ledger.protocol import ConcurrencyError, Ledger, VerifyReport
+from csto.ledger.protocol import ConcurrencyError, EventLog, Ledger, VerifyReport
 
 if TYPE_CHECKING:  # pragma: no cover
     from csto.ledger.sql import SqlLedger, open_ledger
@@ -50,6 +50,7 @@ __all__ = [
     "JSON",
     "ConcurrencyError",
     "Event",
+    "EventLog",
     "Ledger",
     "LedgerError",
     "Projection",

@@ -46,6 +46,16 @@ class VerifyReport:
         return asdict(self)
 
 
+class EventLog(Protocol):
+    """What a session needs of a store: append with optimistic concurrency, and read back in order."""
+
+    def append(
+        self, events: Sequence[Event], *, expected_version: int | None = None
+    ) -> list[StoredEvent]: ...
+
+    def read(self, stream: str | None = None, after_seq: int = 0) -> Iterator[StoredEvent]: ...
+
+
 @runtime_checkable
 class Ledger(Protocol):
     """An append-only, hash-chained store of events, one global order (``seq``) over many streams."""

@@ -510,7 +510,13 @@ class SqlLedger:
 
     # -- helpers ----------------------------------------------------------------------------------
 
-    def _rows(self, stream: str | None, after_seq: int) -> Iterator[Row[Any]]:
+    def read_prefix(self, prefix: str, after_seq: int = 0) -> Iterator[StoredEvent]:
+        """Events whose stream starts with ``prefix``, in ``seq`` order, with ``seq > after_seq``."""
+        if self._closed:
+            raise self._error("the ledger is closed", expected="an open ledger")
+        return (self._to_stored(row._mapping) for row in self._rows(None, after_seq, prefix=prefix))
+
+    def _rows(self, stream: str | None, after_seq: int, *, prefix: str | None = None) -> Iterator[Row[Any]]:
         """Rows in seq order, fetched a page at a time (no connection is held between pages)."""
         t = events_table
         last = int(after_seq)
@@ -518,6 +524,8 @@ class SqlLedger:
             query = sa.select(t).where(t.c.seq > last)
             if stream is not None:
                 query = query.where(t.c.stream == stream)
+            if prefix is not None:
+                query = query.where(sa.func.substr(t.c.stream, 1, len(prefix)) == prefix)
             with self._txn(write=False, action="read") as conn:
                 rows = conn.execute(query.order_by(t.c.seq).limit(PAGE_SIZE)).all()
             yield from rows

@@ -46,7 +46,8 @@ class DomainEvent:
 class Param:
     """One parameter of an action: its type, whether it is required, allowed values, and help."""
 
-    type: str  # "str", "int", "float", "bool", "date", "list[str]", "dict[str,int]", "state", "states"
+    #: "str", "int", "float", "bool", "date", "list[str]", "dict[str,int]", "state", "states" or "json"
+    type: str
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -98,6 +99,8 @@ def check_params(spec: ActionSpec, params: Mapping[str, Any]) -> None:
                 ok = False
         elif p.type in ("list[str]", "states"):
             ok = isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v)
+        elif p.type == "json":
+            ok = isinstance(v, (list, dict))
         elif p.type.startswith("dict"):
             ok = isinstance(v, dict) and all(
                 isinstance(k, str) and isinstance(x, (int, float)) and not isinstance(x, bool)

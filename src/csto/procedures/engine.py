@@ -18,6 +18,7 @@ from csto.procedures.bases import BaseConsent
 from csto.procedures.compliance import Compliance
 from csto.procedures.decision import CouncilDecision, JointStatement
 from csto.procedures.defence import AssistanceRequest, Consultation, Deployment, PeacekeepingMandate
+from csto.procedures.floor import Floor
 from csto.procedures.membership import (
     Accession,
     FrozenParticipation,
@@ -44,6 +45,7 @@ PROCEDURES: dict[str, type[Procedure]] = {
         Deployment,
         BaseConsent,
         Compliance,
+        Floor,
     )
 }
 

@@ -106,6 +106,27 @@ def describe(type_: str, data: Mapping[str, Any]) -> str:
             return f"Base of {d['foreign_state']} established in {d['host']} ({d.get('site')})"
         case "CaseConcluded":
             return "Case concluded without a decision" + (f": {d['summary']}" if d.get("summary") else "")
+        case "ExerciseOpened":
+            return f"Exercise '{d.get('title')}' opened on scenario {d.get('scenario')}"
+        case "SeatTaken":
+            return f"{d.get('user')} takes the seat of {d.get('state')}"
+        case "SeatLeft":
+            return f"{d.get('user')} leaves the seat of {d.get('state')} to the model"
+        case "StatementMade":
+            return f"{d.get('state')} states: {d.get('text')}"
+        case "InjectMade":
+            value = f" (value {d['value']})" if d.get("value") is not None else ""
+            return f"Inject: {d.get('text')}{value}"
+        case "ClockAdvanced":
+            return f"Clock moved forward {float(d.get('hours', 0)):g} h"
+        case "ModelExpected":
+            return f"The model's expectations recorded for the {d.get('level')} proposal (round {d.get('round')})"
+        case "ArrivalsPlanned":
+            return f"Airlift schedule recorded: {len(d.get('schedule') or [])} arrivals"
+        case "StepRefused":
+            return f"{d.get('refused')} {str(d.get('step')).replace('_', ' ')} refused under {d.get('article')}: {d.get('reason')}"
+        case "ExerciseEnded":
+            return "Exercise ended" + (f": {d['summary']}" if d.get("summary") else "")
         case "RequestWithdrawn":
             return f"{actor} withdraws its request" + (f": {d['reason']}" if d.get("reason") else "")
         case _:

@@ -475,3 +475,71 @@ def run_trial(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Tr
 def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prepared | None:
     """The set-up steps alone (for the vectorized kernel, which takes over from the first proposal)."""
     return _Run(ds, params, sc, draw).prepare()
+
+
+# ---------------------------------------------------------------------- for rooms that seat people
+def request_params(sc: Scenario) -> dict[str, Any]:
+    """The parameters of the scenario's request for assistance (the same a trial lodges)."""
+    return {
+        "article": sc.request.article,
+        "attacked": sc.location.state,
+        "kind": sc.kind,
+        "aggressor": sc.aggressor.state or sc.aggressor.name,
+        "aggressor_is_member": sc.aggressor.member,
+        "recognised_territory": sc.location.recognised_territory,
+        "framed_as_armed_attack": sc.framed_as_armed_attack,
+        "region": sc.location.region,
+        "framing": sc.framing,
+    }
+
+
+def seat_features(
+    engine: Engine, params: PolicyParams, sc: Scenario, article: str, chair: str | None
+) -> CrisisFeatures:
+    """The crisis as the member models see it, on ``engine``'s world now (as in a trial)."""
+    run = _Run(engine.dataset, params, sc, _nominal(params))
+    run.engine = engine
+    run.t = engine.world.now
+    return run.features(article, chair)
+
+
+def _nominal(params: PolicyParams) -> Draw:
+    from csto.policy.model import nominal_draw
+
+    return nominal_draw(params)
+
+
+def tasking(
+    ds: Dataset, params: PolicyParams, sc: Scenario, votes: list[MemberVote]
+) -> tuple[str, dict[str, int]] | None:
+    """(force id, personnel by state) a deployment decision would task, from the supporters' offers."""
+    choice = next((f for f in params.forces if f.kind == sc.kind), None)
+    if choice is None:
+        return None
+    force_id = choice.force
+    if choice.central_asia_force and sc.location.state in params.central_asia:
+        force_id = choice.central_asia_force
+    force = next((f for f in ds.forces if f.id == force_id), None)
+    strength = force.registered_strength.value if force and force.registered_strength else 2000.0
+    needed = sc.force_size or max(
+        100, int(round(choice.share_of_strength * sc.intensity * strength / 10) * 10)
+    )
+    offers = {v.iso3: v.offer for v in votes if v.stance == "support" and v.offer > 0}
+    contributions = split_force(offers, params.lead_state, needed)
+    return (force_id, contributions) if contributions else None
+
+
+def arrival_schedule(
+    ds: Dataset,
+    params: PolicyParams,
+    sc: Scenario,
+    contributions: dict[str, int],
+    force_id: str,
+    decided: dt.datetime,
+) -> list[tuple[dt.datetime, str, int]]:
+    """When each contingent lands: the airlift plan where there is one, else the provisional timing."""
+    run = _Run(ds, params, sc, _nominal(params))
+    arrivals = run.planned_arrivals(contributions, force_id, decided, 0.0)
+    if arrivals is None:
+        arrivals = run.provisional_arrivals(contributions, decided, 0.0)
+    return sorted(arrivals)

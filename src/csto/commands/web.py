@@ -1,0 +1,146 @@
+"""``csto serve`` (the exercise room) and ``csto users add|list|remove`` (its accounts).
+
+Thin: the app is ``csto.web.create_app``; accounts live in ``csto.web.store``. FastAPI, uvicorn and
+argon2 load inside the commands so ``csto --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from csto.commands.common import AllianceOpt, DataOpt, JsonOpt, console, print_json
+
+DEFAULT_ROOM_DB = "csto-room.db"
+
+RoomDbOpt = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="CSTO_ROOM_DB",
+        help="The room's database: a SQLite file path, or postgresql://USER@HOST/DB "
+        f"(default: $CSTO_ROOM_DB, else {DEFAULT_ROOM_DB} here).",
+    ),
+]
+
+users = typer.Typer(
+    name="users", help="Manage the exercise room's accounts.", no_args_is_help=True, add_completion=False
+)
+
+
+def _store(db: str):  # type: ignore[no-untyped-def]
+    from csto.ledger import open_ledger
+    from csto.web.store import Store, migrate
+
+    ledger = open_ledger(db)
+    migrate(ledger.engine)
+    return ledger, Store(ledger.engine)
+
+
+@users.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="lower-case name, e.g. kaz1")],
+    role: Annotated[str, typer.Option("--role", help="control, secretary_general, delegation or observer")],
+    state: Annotated[
+        str | None, typer.Option("--state", help="the member state a delegation sits for (ISO3)")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password", envvar="CSTO_PASSWORD", help="at least 8 characters (asked for when not given)"
+        ),
+    ] = None,
+    db: RoomDbOpt = DEFAULT_ROOM_DB,
+    alliance: AllianceOpt = "csto",
+    data_dir: DataOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add an account."""
+    from csto.errors import InputError
+    from csto.model import load_dataset
+
+    if state is not None:
+        state = state.upper()
+        ds = load_dataset(alliance, data_dir=data_dir)
+        if ds.state(state) is None:
+            members = sorted(s.iso3 for s in ds.states)
+            raise InputError(
+                f"no state '{state}' in the {ds.info.name} data",
+                field="--state",
+                expected="one of: " + ", ".join(members),
+            )
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    ledger, store = _store(db)
+    try:
+        user = store.add_user(username, password, role, state)
+    finally:
+        ledger.close()
+    if json_out:
+        print_json({"username": user.username, "role": user.role, "state": user.state})
+    else:
+        console().print(f"Added {user.label}")
+
+
+@users.command("list")
+def users_list(db: RoomDbOpt = DEFAULT_ROOM_DB, json_out: JsonOpt = False) -> None:
+    """List the accounts."""
+    ledger, store = _store(db)
+    try:
+        rows = [{"username": u.username, "role": u.role, "state": u.state} for u in store.users()]
+    finally:
+        ledger.close()
+    if json_out:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    t = Table("User", "Role", "State")
+    for r in rows:
+        t.add_row(str(r["username"]), str(r["role"]), str(r["state"] or ""))
+    console().print(t)
+
+
+@users.command("remove")
+def users_remove(username: str, db: RoomDbOpt = DEFAULT_ROOM_DB, json_out: JsonOpt = False) -> None:
+    """Remove an account (and its API tokens). The ledger keeps what it did."""
+    from csto.errors import InputError
+
+    ledger, store = _store(db)
+    try:
+        ok = store.remove_user(username)
+    finally:
+        ledger.close()
+    if not ok:
+        raise InputError(f"no user '{username}'", field="username", expected="a name from `csto users list`")
+    if json_out:
+        print_json({"removed": username})
+    else:
+        console().print(f"Removed {username}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users, name="users")
+
+    @app.command()
+    def serve(
+        db: RoomDbOpt = DEFAULT_ROOM_DB,
+        host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+        alliance: AllianceOpt = "csto",
+        data_dir: DataOpt = None,
+        session_minutes: Annotated[
+            int, typer.Option("--session-minutes", min=1, help="how long a login lasts")
+        ] = 480,
+    ) -> None:
+        """The exercise room: a web app and REST API at http://HOST:PORT (OpenAPI at /docs)."""
+        import uvicorn
+
+        from csto.web import create_app
+
+        web = create_app(db, alliance=alliance, data_dir=data_dir, session_ttl_s=session_minutes * 60)
+        console().print(
+            f"csto exercise room on http://{host}:{port}  (API docs at /docs; accounts: csto users add)"
+        )
+        uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

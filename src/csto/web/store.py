@@ -1,0 +1,274 @@
+"""The exercise room's own tables (accounts, API tokens, the exercise index, settings) and their migrations.
+
+They live in the ledger's database beside ``ledger_events`` and never hold a fact of the exercise:
+the record is the ledger. ``migrate`` applies the numbered migrations not yet applied, once, in order,
+each in its own transaction (serialised on PostgreSQL by an advisory lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Connection, Engine
+
+from csto.errors import InputError
+
+_MIGRATION_LOCK = 0x637374_6F5765
+
+meta = sa.MetaData()
+migrations_table = sa.Table(
+    "web_migrations",
+    meta,
+    sa.Column("version", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("applied_at", sa.Text(), nullable=False),
+)
+settings_table = sa.Table(
+    "web_settings",
+    meta,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text(), nullable=False),
+)
+users_table = sa.Table(
+    "web_users",
+    meta,
+    sa.Column("username", sa.String(32), primary_key=True),
+    sa.Column("password_hash", sa.Text(), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(3), nullable=True),
+    sa.Column("created_at", sa.Text(), nullable=False),
+)
+tokens_table = sa.Table(
+    "web_tokens",
+    meta,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(32), nullable=False, index=True),
+    sa.Column("created_at", sa.Text(), nullable=False),
+    sa.Column("expires_at", sa.Text(), nullable=False),
+)
+exercises_table = sa.Table(
+    "web_exercises",
+    meta,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("title", sa.Text(), nullable=False),
+    sa.Column("scenario", sa.String(64), nullable=False),
+    sa.Column("created_by", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.Text(), nullable=False),
+)
+
+
+def _m1(conn: Connection) -> None:
+    for t in (settings_table, users_table, tokens_table):
+        t.create(conn)
+
+
+def _m2(conn: Connection) -> None:
+    exercises_table.create(conn)
+
+
+#: (version, name, upgrade): append only; never edit one that has shipped.
+MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (1, "accounts, tokens and settings", _m1),
+    (2, "exercise index", _m2),
+)
+
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{1,31}")
+_hasher = PasswordHasher()
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Apply the migrations not yet applied; return the versions applied now."""
+    applied: list[int] = []
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+        if not sa.inspect(conn).has_table(migrations_table.name):
+            migrations_table.create(conn)
+        done = {int(v) for v in conn.execute(sa.select(migrations_table.c.version)).scalars()}
+        for version, name, upgrade in MIGRATIONS:
+            if version in done:
+                continue
+            upgrade(conn)
+            conn.execute(migrations_table.insert().values(version=version, name=name, applied_at=now_text()))
+            applied.append(version)
+    return applied
+
+
+def schema_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(migrations_table.name):
+            return 0
+        return int(
+            conn.execute(sa.select(sa.func.coalesce(sa.func.max(migrations_table.c.version), 0))).scalar_one()
+        )
+
+
+@dataclass(frozen=True)
+class User:
+    """An account: its role, and the state it sits for if it is a delegation."""
+
+    username: str
+    role: str
+    state: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.role == "delegation":
+            return f"{self.username} (delegation of {self.state})"
+        return f"{self.username} ({self.role.replace('_', '-')})"
+
+
+class Store:
+    """Accounts, tokens, settings and the exercise index on one SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # ------------------------------------------------------------------ settings
+    def setting(self, key: str, make: Callable[[], str]) -> str:
+        """The stored value of ``key``, made and stored the first time."""
+        with self.engine.begin() as conn:
+            v = conn.execute(sa.select(settings_table.c.value).where(settings_table.c.key == key)).scalar()
+            if v is not None:
+                return str(v)
+            value = make()
+            conn.execute(settings_table.insert().values(key=key, value=value))
+            return value
+
+    # ------------------------------------------------------------------ users
+    def add_user(self, username: str, password: str, role: str, state: str | None) -> User:
+        from csto.web.roles import ROLES
+
+        if not USERNAME_RE.fullmatch(username):
+            raise InputError(
+                f"bad user name {username!r}",
+                field="username",
+                expected="2-32 characters: lower-case letters, digits, '_', '.', '-'",
+            )
+        if role not in ROLES:
+            raise InputError(f"unknown role {role!r}", field="role", expected="one of: " + ", ".join(ROLES))
+        if role == "delegation" and not state:
+            raise InputError(
+                "a delegation sits for a state", field="state", expected="an ISO3 code, e.g. KAZ"
+            )
+        if role != "delegation" and state:
+            raise InputError(f"a {role} account sits for no state", field="state", expected="no --state")
+        if len(password) < 8:
+            raise InputError("password too short", field="password", expected="at least 8 characters")
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                sa.select(users_table.c.username).where(users_table.c.username == username)
+            ).first()
+            if exists:
+                raise InputError(f"user {username!r} exists", field="username", expected="a new user name")
+            conn.execute(
+                users_table.insert().values(
+                    username=username,
+                    password_hash=_hasher.hash(password),
+                    role=role,
+                    state=state,
+                    created_at=now_text(),
+                )
+            )
+        return User(username, role, state)
+
+    def users(self) -> list[User]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(users_table).order_by(users_table.c.username)).all()
+        return [User(r.username, r.role, r.state) for r in rows]
+
+    def user(self, username: str) -> User | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(users_table).where(users_table.c.username == username)).first()
+        return None if r is None else User(r.username, r.role, r.state)
+
+    def remove_user(self, username: str) -> bool:
+        with self.engine.begin() as conn:
+            conn.execute(tokens_table.delete().where(tokens_table.c.username == username))
+            n = conn.execute(users_table.delete().where(users_table.c.username == username)).rowcount
+        return bool(n)
+
+    def check_password(self, username: str, password: str) -> User | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(users_table).where(users_table.c.username == username)).first()
+        if r is None:
+            # Spend the same time as a real check, so that names cannot be probed by timing.
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                _hasher.verify(_dummy_hash(), password)
+            return None
+        try:
+            _hasher.verify(r.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return User(r.username, r.role, r.state)
+
+    # ------------------------------------------------------------------ tokens
+    def issue_token(self, username: str, ttl: dt.timedelta) -> tuple[str, dt.datetime]:
+        token = secrets.token_urlsafe(32)
+        expires = dt.datetime.now(dt.UTC) + ttl
+        with self.engine.begin() as conn:
+            conn.execute(
+                tokens_table.insert().values(
+                    token_hash=_digest(token),
+                    username=username,
+                    created_at=now_text(),
+                    expires_at=expires.isoformat(timespec="seconds"),
+                )
+            )
+        return token, expires
+
+    def token_user(self, token: str) -> User | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                sa.select(tokens_table.c.expires_at, users_table)
+                .join(users_table, users_table.c.username == tokens_table.c.username)
+                .where(tokens_table.c.token_hash == _digest(token))
+            ).first()
+        if r is None or dt.datetime.fromisoformat(r.expires_at) <= dt.datetime.now(dt.UTC):
+            return None
+        return User(r.username, r.role, r.state)
+
+    # ------------------------------------------------------------------ exercises
+    def add_exercise(self, ex_id: str, title: str, scenario: str, created_by: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                exercises_table.insert().values(
+                    id=ex_id, title=title, scenario=scenario, created_by=created_by, created_at=now_text()
+                )
+            )
+
+    def exercises(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(exercises_table).order_by(exercises_table.c.created_at.desc())
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def exercise(self, ex_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(exercises_table).where(exercises_table.c.id == ex_id)).first()
+        return None if r is None else dict(r._mapping)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash("not a password of anyone's")
