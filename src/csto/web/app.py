@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import functools
 import logging
 import secrets
 import threading
@@ -214,8 +215,7 @@ def create_app(
     session_ttl_s: int = SESSION_TTL_S,
 ) -> FastAPI:
     """The exercise room on the ledger at ``db`` (a SQLite path or a PostgreSQL URL)."""
-    ds = load_dataset(alliance, data_dir=data_dir)
-    params = load_policy(ds)
+    ds, params, scenarios = _data(alliance, None if data_dir is None else str(data_dir))
     ledger = open_ledger(db)
     migrate(ledger.engine)
     store = Store(ledger.engine)
@@ -225,7 +225,7 @@ def create_app(
         store=store,
         ds=ds,
         params=params,
-        scenarios={s.id: s for s in bundled(ds)},
+        scenarios=scenarios,
         session_ttl_s=session_ttl_s,
     )
     app = FastAPI(
@@ -634,10 +634,12 @@ def create_app(
         data = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         try:
-            body = ExerciseIn(
-                scenario=data.get("scenario", ""),
-                title=data.get("title", "").strip(),
-                seed=int(data.get("seed") or 0),
+            body = ExerciseIn.model_validate(
+                {
+                    "scenario": data.get("scenario", ""),
+                    "title": data.get("title", "").strip(),
+                    "seed": data.get("seed") or 0,
+                }
             )
         except (ValueError, TypeError) as exc:
             errors = _form_errors(exc)
@@ -811,11 +813,9 @@ def create_app(
         errors: dict[str, str] = {}
         result, images = None, {}
         try:
-            body = RunIn(trials=int(data.get("trials") or 0), seed=int(data.get("seed") or 0))
+            body = RunIn.model_validate({"trials": data.get("trials") or 0, "seed": data.get("seed") or 0})
         except (ValueError, TypeError) as exc:
             errors = _form_errors(exc)
-            if not errors:
-                errors = {"trials": "a whole number"}
         else:
             if data.get("scenario") not in st.scenarios:
                 errors = {"scenario": "pick one of the scenarios"}
@@ -854,6 +854,13 @@ def create_app(
         return render(request, "ledger.html", user, events=events, after=after, report=report, head=head)
 
     return app
+
+
+@functools.cache
+def _data(alliance: str, data_dir: str | None) -> tuple[Dataset, PolicyParams, dict[str, Scenario]]:
+    """The dataset, policy and bundled scenarios (read once per process: they are frozen)."""
+    ds = load_dataset(alliance, data_dir=data_dir)
+    return ds, load_policy(ds), {s.id: s for s in bundled(ds)}
 
 
 def _form_errors(exc: Exception) -> dict[str, str]:
