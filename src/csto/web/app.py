@@ -86,6 +86,21 @@ class Unauthenticated(Exception):
 
 
 # ---------------------------------------------------------------------- API models
+class ErrorOut(BaseModel):
+    """Every error the API returns: what kind, and the detail (a message, or for 422 one entry per field)."""
+
+    error: str
+    detail: Any = None
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "the body could not be parsed"},
+    401: {"model": ErrorOut, "description": "no valid bearer token (POST /api/token)"},
+    403: {"model": ErrorOut, "description": "the role may not do this (csto.web.roles)"},
+    404: {"model": ErrorOut, "description": "no such exercise or scenario"},
+}
+
+
 class TokenIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
@@ -233,6 +248,7 @@ def create_app(
         version=__version__,
         description="Delegations sit at the Council; the engine holds everyone to the treaty. "
         "Authenticate with POST /api/token, then send `Authorization: Bearer <token>`.",
+        responses=COMMON_RESPONSES,
     )
     app.state.csto = st
     app.add_middleware(
@@ -319,7 +335,9 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
-            return JSONResponse({"error": "http", "detail": str(exc.detail)}, status_code=exc.status_code)
+            return JSONResponse(
+                {"error": "http", "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+            )
         return render(
             request,
             "error.html",
@@ -530,7 +548,7 @@ def create_app(
             return JSONResponse(body, status_code=code)
         return {
             "events": [{"seq": e.seq, "type": e.type, "text": describe(e.type, e.data)} for e in stored],
-            "state": room.state(),
+            "state": room.state(timeline=False),
         }
 
     def _aar(room: Room) -> dict[str, Any]:

@@ -535,7 +535,8 @@ class Room:
             if e.type == "StepRefused"
         ]
 
-    def state(self) -> dict[str, Any]:
+    def state(self, timeline: bool = True) -> dict[str, Any]:
+        """The room now; without ``timeline`` (the answer to a step) it costs the same at any length of play."""
         with self.lock:
             c = self.case
             return {
@@ -553,7 +554,7 @@ class Room:
                 "seats": self.seats(),
                 "ballot": self.ballot(),
                 "deployment": self.deployment_view(),
-                "timeline": self.timeline(),
+                "timeline": self.timeline() if timeline else None,
                 "version": self.version,
             }
 
