@@ -41,7 +41,7 @@ from csto.sim.catalog import bundled
 from csto.sim.scenario import Scenario
 from csto.web import roles
 from csto.web.geo import map_data
-from csto.web.room import LEVELS, POSITIONS, STEP_GRANT, STEPS, Room, RoomError, refusal_dict
+from csto.web.room import LEVELS, POSITIONS, STEPS, Room, RoomError, refusal_dict
 from csto.web.store import Store, User, migrate, schema_version
 
 HERE = Path(__file__).parent
@@ -197,11 +197,26 @@ def bearer_user(request: Request) -> User:
     user = st.store.token_user(token.strip())
     if user is None:
         raise Unauthenticated("the token is unknown or has expired")
+    _enforce(request, user)
     return user
 
 
+def _enforce(request: Request, user: User) -> None:
+    """The role matrix, checked for every request before its handler runs."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    roles.check_endpoint(user.role, user.state, request.method, path)
+
+
 def page_user(request: Request) -> User:
-    """The user of a signed session cookie (pages); a session older than its lifetime is over."""
+    """The user of a signed session cookie (pages), allowed by the role matrix to open this page."""
+    user = session_user(request)
+    _enforce(request, user)
+    return user
+
+
+def session_user(request: Request) -> User:
+    """The user of a signed session cookie; a session older than its lifetime is over."""
     st: AppState = request.app.state.csto
     name = request.session.get("user")
     issued = request.session.get("issued", 0)
@@ -365,7 +380,7 @@ def create_app(
 
     def _maybe_user(request: Request) -> User | None:
         try:
-            return page_user(request)
+            return session_user(request)
         except Unauthenticated:
             return None
 
@@ -392,9 +407,7 @@ def create_app(
         raise exc
 
     def take_step(user: User, room: Room, step: StepIn) -> list[Any]:
-        if not roles.allowed(user.role, "view"):
-            raise roles.Forbidden("no access")
-        grant = STEP_GRANT[step.kind]
+        grant = roles.STEP_GRANT[step.kind]
         actor = roles.authorize(user.role, user.state, grant, step.state)
         if grant == "request.lodge" and user.role == "control":
             holder = room.floor.seats.get(actor)
@@ -486,7 +499,6 @@ def create_app(
 
     @app.post("/api/scenarios/{scenario_id}/run", tags=["scenarios"])
     def api_run(scenario_id: str, body: RunIn, user: ApiUser) -> dict[str, Any]:
-        roles.authorize(user.role, user.state, "scenario.run")
         out: dict[str, Any] = _run(scenario_id, body.trials, body.seed).to_dict()
         return out
 
@@ -503,7 +515,6 @@ def create_app(
         return store.exercises()
 
     def _create(user: User, body: ExerciseIn) -> Room:
-        roles.authorize(user.role, user.state, "exercise.create")
         sc = st.scenarios.get(body.scenario)
         if sc is None:
             raise InputError(
@@ -583,7 +594,6 @@ def create_app(
 
     @app.get("/api/ledger/verify", tags=["ledger"])
     def api_verify(user: ApiUser) -> dict[str, object]:
-        roles.authorize(user.role, user.state, "ledger.verify")
         return ledger.verify().to_dict()
 
     # ------------------------------------------------------------------ pages
@@ -825,7 +835,6 @@ def create_app(
     @app.post("/scenarios", response_class=HTMLResponse, include_in_schema=False)
     async def scenarios_run(request: Request, user: PageUser) -> HTMLResponse:
         await check_csrf(request)
-        roles.authorize(user.role, user.state, "scenario.run")
         form = await request.form()
         data = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}

@@ -28,6 +28,7 @@ from csto.rules import Refused, RefusedError
 from csto.session import Session, from_ledger, open_session
 from csto.sim.runner import arrival_schedule, request_params, seat_features, tasking
 from csto.sim.scenario import Scenario
+from csto.web import roles
 
 CASE = "crisis"
 DEPLOY = "crisis-deployment"
@@ -698,21 +699,7 @@ STEPS = (
     "end",
 )
 
-#: The room step → the grant in ``csto.web.roles`` that allows it.
-STEP_GRANT = {
-    "take_seat": "seat.take",
-    "leave_seat": "seat.take",
-    "statement": "statement.make",
-    "inject": "exercise.inject",
-    "lodge_request": "request.lodge",
-    "convene": "council.convene",
-    "propose": "council.propose",
-    "vote": "vote.cast",
-    "close": "council.close",
-    "task_forces": "forces.task",
-    "advance_clock": "exercise.clock",
-    "end": "exercise.end",
-}
+STEP_GRANT = roles.STEP_GRANT
 
 
 def refusal_dict(r: Refused) -> dict[str, Any]:
