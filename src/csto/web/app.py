@@ -43,6 +43,7 @@ from csto.web import roles
 from csto.web.geo import map_data
 from csto.web.room import LEVELS, POSITIONS, STEPS, Room, RoomError, refusal_dict
 from csto.web.store import Store, User, migrate, schema_version
+from csto.web.visibility import visible
 
 HERE = Path(__file__).parent
 log = logging.getLogger("csto.web")
@@ -576,21 +577,12 @@ def create_app(
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[dict[str, Any]]:
-        out = []
+        events = []
         for e in ledger.read(after_seq=after):
-            out.append(
-                {
-                    "seq": e.seq,
-                    "stream": e.stream,
-                    "type": e.type,
-                    "at": e.at.isoformat(),
-                    "hash": e.hash,
-                    "text": describe(e.type, e.data),
-                }
-            )
-            if len(out) >= limit:
+            events.append(e)
+            if len(events) >= limit:
                 break
-        return out
+        return visible(events, user, ledger, ds)
 
     @app.get("/api/ledger/verify", tags=["ledger"])
     def api_verify(user: ApiUser) -> dict[str, object]:
@@ -722,6 +714,7 @@ def create_app(
         data = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token" and v != ""}
         errors: dict[str, str] = {}
         refusal = None
+        forbidden = False
         try:
             step = StepIn.model_validate({"kind": kind, **data})
         except (ValueError, TypeError) as exc:
@@ -739,9 +732,10 @@ def create_app(
                 errors = {"_": exc.message}
             except roles.Forbidden as exc:
                 errors = {"_": exc.reason}
+                forbidden = True
         if not request.headers.get("hx-request") and not errors and refusal is None:
             return RedirectResponse(f"/exercises/{ex_id}", status_code=303)
-        status = 200 if not errors and refusal is None else (409 if refusal else 422)
+        status = 200 if not errors and refusal is None else (409 if refusal else 403 if forbidden else 422)
         if request.headers.get("hx-request"):
             # htmx swaps only 2xx responses by default: the panel (with the error inline) always comes back as 200
             status = 200
@@ -878,7 +872,8 @@ def create_app(
                 break
         report = ledger.verify() if verify else None
         head = ledger.head()
-        return render(request, "ledger.html", user, events=events, after=after, report=report, head=head)
+        rows = visible(events, user, ledger, ds)
+        return render(request, "ledger.html", user, events=rows, after=after, report=report, head=head)
 
     return app
 
