@@ -213,6 +213,11 @@ class SqlLedger:
         )
         # In-memory SQLite shares one connection, so calls there take turns; elsewhere the database locks.
         self._guard: AbstractContextManager[Any] = threading.RLock() if target.memory else nullcontext()
+        # Writers in this process take turns here, before the database's own lock: threads then queue
+        # instead of polling SQLite's busy handler (whose sleeps add tens of ms under load) or holding
+        # pooled PostgreSQL connections while they wait for the table lock. Other processes still wait on
+        # the database's lock.
+        self._writers = threading.Lock()
         self._closed = False
         self._created = False
         self._events_name = self._engine.dialect.identifier_preparer.format_table(events_table)
@@ -289,7 +294,8 @@ class SqlLedger:
         """One transaction; a write transaction holds the ledger's write lock from its first statement."""
         if self._closed:
             raise self._error("the ledger is closed", expected="an open ledger")
-        with self._guard, self._db_errors(action), self._engine.connect() as conn:
+        writers: AbstractContextManager[Any] = self._writers if write else nullcontext()
+        with writers, self._guard, self._db_errors(action), self._engine.connect() as conn:
             if write and self._target.kind == "sqlite":
                 conn.execution_options(csto_write=True)
             with conn.begin():

@@ -56,8 +56,9 @@ def read_yaml(file: Path, *, display_name: str | None = None) -> YamlDoc:
 
 def parse_yaml(text: str, name: str) -> YamlDoc:
     """Parse YAML ``text`` (reported as file ``name``) into a ``YamlDoc``."""
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader rejects characters YAML does not allow here already
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -65,10 +66,25 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
         raise DataError(
             f"YAML syntax error: {exc.problem or exc.context}", file=name, line=line, expected="valid YAML"
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise DataError(
+            f"YAML error: unacceptable character #x{exc.character:04x} ({exc.reason})"
+            if isinstance(exc.character, int)
+            else f"YAML error: {exc.reason}",
+            file=name,
+            line=text.count("\n", 0, max(exc.position, 0)) + 1,
+            expected="valid YAML (printable characters only)",
+        ) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"YAML error: {exc}", file=name, expected="valid YAML") from None
+        raise DataError(f"YAML error: {str(exc).splitlines()[0]}", file=name, expected="valid YAML") from None
+    except RecursionError:
+        line = loader.get_mark().line + 1 if loader is not None else None
+        raise DataError(
+            "YAML syntax error: nested too deeply", file=name, line=line, expected="valid YAML"
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[Path_, int] = {}
     if node is None:
         return YamlDoc(Path(name), None, {(): 1})
@@ -76,8 +92,19 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
     return YamlDoc(Path(name), data, lines)
 
 
+_MAX_DEPTH = 100  # far deeper than any dataset; also stops an alias that contains itself
+
+
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: _Loader, name: str) -> Any:
     lines[path] = node.start_mark.line + 1
+    if len(path) > _MAX_DEPTH:
+        raise DataError(
+            f"nested more than {_MAX_DEPTH} levels deep (or an alias that contains itself)",
+            file=name,
+            line=node.start_mark.line + 1,
+            field=_dotted(path[:4]) + "...",
+            expected="a shallower document",
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -88,7 +115,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: _Loade
                     line=key_node.start_mark.line + 1,
                     expected="plain mappings",
                 )
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct(key_node, path, loader, name)
             if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
                 raise DataError(
                     "mapping keys must be plain text",
@@ -109,11 +136,24 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: _Loade
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(child, (*path, i), lines, loader, name) for i, child in enumerate(node.value)]
+    return _construct(node, path, loader, name)
+
+
+def _construct(node: yaml.Node, path: Path_, loader: _Loader, name: str) -> Any:
+    """A scalar's value (or a key's); a value YAML cannot build is a located ``DataError``."""
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError) as exc:
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors raise more than YAMLError for a bad explicit tag (!!timestamp 'x');
+        # the message stays on one line (a MarkedYAMLError's text quotes the source over several).
+        if isinstance(exc, (TypeError, AttributeError)):
+            text = f"not a valid {node.tag}"
+        elif isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+            text = exc.problem
+        else:
+            text = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise DataError(
-            f"cannot read value: {exc}", file=name, line=node.start_mark.line + 1, field=_dotted(path)
+            f"cannot read value: {text}", file=name, line=node.start_mark.line + 1, field=_dotted(path)
         ) from None
 
 

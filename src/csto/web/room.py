@@ -35,6 +35,8 @@ DEPLOY = "crisis-deployment"
 FLOOR = "room"
 LEVELS = tuple(lv for lv in reversed(RESPONSE_LADDER) if lv != "none")
 POSITIONS = ("support", "stand_aside", "object")
+#: How often a step is decided again after another process wrote to the same exercise first.
+ATTEMPTS = 8
 
 
 class RoomError(CstoError):
@@ -131,12 +133,13 @@ class Room:
 
     def _act(self, action: Action) -> list[StoredEvent]:
         assert self.session is not None
-        for attempt in range(2):
+        for attempt in range(ATTEMPTS):
             try:
                 stored = self.session.act(action)
                 break
             except ConcurrencyError:
-                if attempt:
+                # another process wrote to this exercise first: catch up, and decide again on what is now true
+                if attempt == ATTEMPTS - 1:
                     raise
                 self.refresh()
                 action = Action(
