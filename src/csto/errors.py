@@ -46,7 +46,12 @@ class CstoError(Exception):
         parts.append(self.message)
         if self.expected:
             parts.append(f"(expected {self.expected})")
-        return " ".join(parts)
+        # One line, whatever the input held: a line break or control character in a key or value is
+        # shown escaped (\n, \x07, \u2028), never printed.
+        return "".join(
+            ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+            for ch in " ".join(parts)
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -75,8 +75,11 @@ def _parse_tz(doc: YamlDoc, value: Any) -> dt.tzinfo:
     if text.startswith(("+", "-")):
         sign = -1 if text[0] == "-" else 1
         hh, _, mm = text[1:].partition(":")
-        if hh.isdigit() and (not mm or mm.isdigit()):
-            return dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm or 0)))
+        if hh.isdigit() and (not mm or mm.isdigit()) and len(hh) <= 2 and len(mm) <= 2:
+            try:
+                return dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm or 0)))
+            except ValueError:  # 24 hours or more
+                pass
     raise _err(doc, ("timezone",), f"bad timezone '{value}'", "a UTC offset such as +06:00")
 
 
@@ -106,9 +109,36 @@ def load_script(path: str | Path, dataset: Dataset) -> Script:
     from csto.rules import RulesConfig
 
     known_cfg = set(RulesConfig.__dataclass_fields__)
-    for k in config:
+    for k, v in config.items():
         if k not in known_cfg:
             raise _err(doc, ("config", k), "unknown rule setting", "one of: " + ", ".join(sorted(known_cfg)))
+        kind = str(RulesConfig.__dataclass_fields__[k].type)
+        if kind == "bool" and not isinstance(v, bool):
+            raise _err(doc, ("config", k), f"bad value {v!r}", "true or false")
+        if kind == "int" and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 1200):
+            raise _err(doc, ("config", k), f"bad value {v!r}", "a whole number from 0 to 1200")
+        if kind == "float" and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1):
+            raise _err(doc, ("config", k), f"bad value {v!r}", "a number from 0 to 1")
+    if str(data.get("alliance") or dataset.info.id) != dataset.info.id:
+        raise _err(
+            doc,
+            ("alliance",),
+            f"the script is for '{data.get('alliance')}' but the dataset is '{dataset.info.id}'",
+            dataset.info.id,
+        )
+    # The engine opens the world on the start's UTC day, and rules add months and years to the steps'
+    # times: the start must fall in the alliance's time, and every time must leave room in the calendar.
+    try:
+        opened = start.astimezone(dt.UTC)
+    except OverflowError:
+        raise _err(doc, ("start",), "start is out of range", "a date-time like 2022-01-05T18:00:00") from None
+    if opened.date() < dataset.info.founded:
+        raise _err(
+            doc,
+            ("start",),
+            f"starts on {opened.date().isoformat()} (UTC), before the {dataset.info.name} existed",
+            f"a start on or after {dataset.info.founded.isoformat()}",
+        )
     known_states = {s.iso3 for s in dataset.states} | {t.iso3 for t in dataset.third_states}
     starts = starters()
     case_kind: dict[str, str] = {}
@@ -162,6 +192,12 @@ def load_script(path: str | Path, dataset: Dataset) -> Script:
             raise _err(
                 doc, (*base, "at"), f"malformed time {raw.get('at')!r}", "a date-time like 2022-01-06T02:00"
             )
+        try:
+            at.astimezone(dt.UTC) + dt.timedelta(days=3660)
+        except OverflowError:
+            raise _err(
+                doc, (*base, "at"), f"time out of range ({at.isoformat()})", "a date-time before 9990"
+            ) from None
         if at < prev:
             raise _err(
                 doc,

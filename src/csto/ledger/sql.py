@@ -174,6 +174,10 @@ def _sqlite_engine(target: _Target, busy_timeout_s: float) -> Engine:
 
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see on_begin)
+        # A stored text that is not UTF-8 (a flipped byte: SQLite, unlike PostgreSQL, keeps it) reads back
+        # with U+FFFD in place of the bad bytes, so verify() reports a hash mismatch at that event instead
+        # of failing to read the whole page of rows.
+        dbapi_conn.text_factory = lambda b: b.decode("utf-8", "replace")
         cur = dbapi_conn.cursor()
         try:
             cur.execute(f"PRAGMA busy_timeout = {busy_ms}")

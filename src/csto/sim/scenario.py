@@ -7,6 +7,7 @@ the record; the decision models never read that name, only the features.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
@@ -137,7 +138,7 @@ def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
         tzs = str(data.get("timezone", "+00:00"))
         try:
             tz = _tz(tzs)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ScriptError(
                 f"bad timezone '{tzs}'",
                 file=str(path),
@@ -154,6 +155,18 @@ def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
             data = {**data, "start": start if start.tzinfo else start.replace(tzinfo=tz)}
         elif isinstance(start, dt.date):
             data = {**data, "start": dt.datetime(start.year, start.month, start.day, tzinfo=tz)}
+    start_raw = data.get("start") if isinstance(data, dict) else None
+    if isinstance(start_raw, str):  # not ISO (parsed above): Pydantic would read "1500000000" as Unix time
+        with contextlib.suppress(ValueError):
+            start_raw = float(start_raw)
+    if isinstance(start_raw, (int, float)):  # bool is an int too
+        raise ScriptError(
+            f"start must be a date-time, not {data['start']!r}",
+            file=str(path),
+            line=doc.line_of(("start",)),
+            field="start",
+            expected="a date-time like 2022-01-05T18:00:00",
+        )
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -161,6 +174,39 @@ def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
         raise ScriptError(
             err.message, file=err.file, line=err.line, field=err.field, expected=err.expected
         ) from None
+    if len(sc.id) > 100:  # the id names a file (scenarios/<id>.yaml) and a report folder
+        raise ScriptError(
+            f"id is {len(sc.id)} characters long",
+            file=str(path),
+            line=doc.line_of(("id",)),
+            field="id",
+            expected="an id of at most 100 characters",
+        )
+    # The run opens the world on the start's UTC day and works in UTC from the request on, with room
+    # for a deployment and its withdrawal (years): both moments must exist and fall in the alliance's time.
+    field_ = "start"
+    try:
+        opened = sc.start.astimezone(dt.UTC)
+        field_ = "request.t_hours"
+        sc.request_time.astimezone(dt.UTC) + dt.timedelta(days=3660)
+    except OverflowError:
+        raise ScriptError(
+            "start plus request.t_hours is outside the calendar"
+            if field_ != "start"
+            else "start is out of range",
+            file=str(path),
+            line=doc.line_of(tuple(field_.split("."))),
+            field=field_,
+            expected="a date-time between the alliance's founding and year 9990, and a request within it",
+        ) from None
+    if opened.date() < dataset.info.founded:
+        raise ScriptError(
+            f"starts on {opened.date().isoformat()} (UTC), before the {dataset.info.name} existed",
+            file=str(path),
+            line=doc.line_of(("start",)),
+            field="start",
+            expected=f"a start on or after {dataset.info.founded.isoformat()}",
+        )
     known = {s.iso3 for s in dataset.states} | {t.iso3 for t in dataset.third_states}
     for path_, code in (
         (("location", "state"), sc.location.state),
