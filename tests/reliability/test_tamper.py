@@ -96,6 +96,13 @@ class Tally:
         if problems:
             self.failures.append(f"{flip}: {'; '.join(problems)} | {out.strip()[:300]} {err.strip()[:300]}")
 
+    def save(self) -> None:
+        """The figures for the README's Reliability table."""
+        d = Path(__file__).parent / ".figures"
+        d.mkdir(exist_ok=True)
+        fig = {"sample": self.sample, "detected": self.detected, "named_correctly": self.named_correctly}
+        (d / f"tamper-{self.backend}.json").write_text(json.dumps(fig) + "\n")
+
     def summary(self) -> str:
         return (
             f"tamper[{self.backend}]: {self.sample} events flipped, {self.detected} detected, "
@@ -157,6 +164,7 @@ def test_verify_names_every_tampered_event_on_sqlite(
         print("\n" + tally.summary())
     assert not tally.failures, "\n".join(tally.failures)
     assert tally.sample == tally.detected == tally.named_correctly == SQLITE_SAMPLE
+    tally.save()
     assert set(tally.by_column) == set(COLUMNS)
 
 
@@ -192,6 +200,7 @@ def test_verify_names_every_tampered_event_on_postgresql(
         print("\n" + tally.summary())
     assert not tally.failures, "\n".join(tally.failures)
     assert tally.sample == tally.detected == tally.named_correctly == POSTGRES_SAMPLE
+    tally.save()
 
 
 def test_a_byte_flip_that_breaks_utf8_is_named_too(

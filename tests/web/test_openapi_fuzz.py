@@ -127,6 +127,7 @@ def who(request: pytest.FixtureRequest, fuzz_api: Api) -> Iterator[Who]:
         assert fuzz_api.client.get("/api/me", headers=headers).status_code == 200
     who = Who(user, headers, ex_id)
     yield who
+    _record(who)
     # The fuzz got past the auth wall and the 404s into the handlers (a guard against fuzzing nothing).
     seen: dict[str, set[int]] = {}
     for label, status in who.statuses:
@@ -138,6 +139,24 @@ def who(request: pytest.FixtureRequest, fuzz_api: Api) -> Iterator[Who]:
             assert 200 in seen.get(label, set()), (label, seen)
         assert 200 in seen["POST /api/scenarios/{scenario_id}/run"], seen
         assert seen["POST /api/exercises/{ex_id}/steps"] & {200, 409}, seen
+
+
+FIGURES = Path(__file__).resolve().parents[1] / "reliability" / ".figures"
+
+
+def _record(who: Who) -> None:
+    """Add this identity's requests to the figures the README's Reliability table is made from."""
+    FIGURES.mkdir(exist_ok=True)
+    path = FIGURES / "fuzz-api.json"
+    fig = json.loads(path.read_text()) if path.exists() else {}
+    if fig.get("identities", {}).get(who.user or "anonymous") is not None:
+        fig = {}  # a new run
+    ids = fig.setdefault("identities", {})
+    ids[who.user or "anonymous"] = sum(who.statuses.values())
+    errors = sum(n for (_label, status), n in who.statuses.items() if status >= 500)
+    fig["server_errors"] = fig.get("server_errors", 0) + errors
+    fig["cases"] = sum(ids.values())
+    path.write_text(json.dumps(fig) + "\n")
 
 
 @pytest.fixture(autouse=True)
