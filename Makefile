@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench reliability clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,11 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The reliability tests alone (they also run in `make test`), then the README's table from their figures.
+reliability: $(STAMP)
+	$(BIN)/pytest -q -m reliability
+	$(BIN)/python tools/reliability_table.py
 
 # Benchmarks print figures and fail on no target (only on a Mesa/kernel disagreement); the Monte Carlo one
 # runs last so that its JSON is the last line.
