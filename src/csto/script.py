@@ -8,6 +8,7 @@ malformed script is rejected whole, naming file, line and field, before anything
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,13 @@ def load_script(path: str | Path, dataset: Dataset) -> Script:
         kind = str(raw["action"])
         case = str(raw["case"])
         actor = str(raw["actor"])
+        if not case or case != case.strip() or len(case) > 100 or not case.isprintable():
+            raise _err(  # the case names the ledger stream '<procedure>/<case>'
+                doc,
+                (*base, "case"),
+                f"bad case id {raw['case']!r}",
+                "an id of 1-100 printable characters without leading or trailing spaces",
+            )
         proc_kind = case_kind.get(case)
         if proc_kind is None:
             cls = starts.get(kind)
@@ -265,9 +273,16 @@ def _coerce(doc: YamlDoc, path: tuple[str | int, ...], p: Param, v: Any, states:
         if isinstance(v, bool) or not isinstance(v, int):
             raise bad("a whole number")
         return v
+
+    def finite(x: Any) -> bool:  # NaN, infinities and ints beyond a float have no place in an event
+        try:
+            return math.isfinite(x)
+        except OverflowError:
+            return False
+
     if t == "float":
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise bad("a number")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not finite(v):
+            raise bad("a finite number")
         return float(v)
     if t == "bool":
         if not isinstance(v, bool):
@@ -297,7 +312,7 @@ def _coerce(doc: YamlDoc, path: tuple[str | int, ...], p: Param, v: Any, states:
         out = {}
         for k, x in v.items():
             num_ok = isinstance(x, int) if t == "dict[str,int]" else isinstance(x, (int, float))
-            if isinstance(x, bool) or not num_ok:
+            if isinstance(x, bool) or not num_ok or not finite(x):
                 raise _err(
                     doc,
                     (*path, k),

@@ -279,6 +279,7 @@ def _validate_sources(doc: YamlDoc) -> dict[str, Source]:
             "sources.yaml must be a mapping of source keys",
             file=str(doc.file),
             line=1,
+            field="(document)",
             expected="key: {title, ...}",
         )
     out: dict[str, Source] = {}

@@ -222,14 +222,22 @@ def session_user(request: Request) -> User:
     name = request.session.get("user")
     issued = request.session.get("issued", 0)
     now = int(dt.datetime.now(dt.UTC).timestamp())
-    if not name or now - int(issued) > st.session_ttl_s:
-        request.session.clear()
+    if not name:
         raise Unauthenticated("log in")
+    if now - int(issued) > st.session_ttl_s:
+        _logout(request)
+        raise Unauthenticated("the session has expired: log in again")
     user = st.store.user(str(name))
     if user is None:
-        request.session.clear()
+        _logout(request)
         raise Unauthenticated("log in")
     return user
+
+
+def _logout(request: Request) -> None:
+    """End the login but keep the CSRF token, so that a login form already on screen still works."""
+    request.session.pop("user", None)
+    request.session.pop("issued", None)
 
 
 ApiUser = Annotated[User, Depends(bearer_user)]

@@ -59,5 +59,39 @@
     }
   }, true);
 
+  // --- live updates must not wipe what someone is typing: keep the panel's unsent text fields and
+  // choices across a swap that a live update (not the user's own submit) triggered.
+  var kept = null;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var elt = ev.detail && ev.detail.requestConfig && ev.detail.requestConfig.elt;
+    if (!elt || elt.id !== "live") { kept = null; return; }
+    var panel = document.getElementById("panel");
+    if (!panel) return;
+    kept = { values: {}, checked: {}, focus: document.activeElement && document.activeElement.id };
+    Array.prototype.forEach.call(panel.querySelectorAll("input[id], textarea[id], select[id]"), function (el) {
+      if (el.type !== "hidden" && el.value) kept.values[el.id] = el.value;
+    });
+    Array.prototype.forEach.call(panel.querySelectorAll("input[type=radio]:checked"), function (el) {
+      kept.checked[el.name] = el.value;
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!kept) return;
+    var k = kept;
+    kept = null;
+    Object.keys(k.values).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.value = k.values[id];
+    });
+    Object.keys(k.checked).forEach(function (name) {
+      var el = document.querySelector('input[type=radio][name="' + name + '"][value="' + k.checked[name] + '"]');
+      if (el) el.checked = true;
+    });
+    if (k.focus) {
+      var f = document.getElementById(k.focus);
+      if (f && f.focus) f.focus();
+    }
+  });
+
   window.cstoApp = { refreshMaps: refreshMaps, csrfToken: csrfToken };
 })();
