@@ -306,6 +306,22 @@ def _coerce(doc: YamlDoc, path: tuple[str | int, ...], p: Param, v: Any, states:
                 if x not in states:
                     raise bad(f"ISO3 state codes ('{x}' is unknown)")
         return list(v)
+    if t == "json":
+
+        def plain(x: Any, depth: int = 0) -> bool:  # what an event's data may hold
+            if x is None or isinstance(x, (bool, int, str)):
+                return True
+            if isinstance(x, float):
+                return finite(x)
+            if isinstance(x, list) and depth < 50:
+                return all(plain(i, depth + 1) for i in x)
+            if isinstance(x, dict) and depth < 50:
+                return all(isinstance(k, str) and plain(i, depth + 1) for k, i in x.items())
+            return False
+
+        if not plain(v):
+            raise bad("plain JSON: text, finite numbers, true/false, null, lists and mappings (quote dates)")
+        return v
     if t in ("dict[str,int]", "dict[str,float]"):
         if not isinstance(v, dict):
             raise bad("a mapping such as {RUS: 1500}")

@@ -36,6 +36,7 @@ ARTICLE_START = (
     "Training ",
     "Classified ",
     "Reg",
+    "exercise rules",  # the exercise floor's own steps (Control's, seats held): not a treaty provision
 )
 
 

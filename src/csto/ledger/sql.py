@@ -206,6 +206,18 @@ def _first_line(exc: BaseException) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
+@dataclass(slots=True)
+class _Append:
+    """One caller's append, waiting for the group commit that writes it (or fails it)."""
+
+    stream: str
+    rows: list[tuple[Event, str, str]]  # (event, canonical data JSON, canonical at)
+    expected: int | None
+    stored: list[StoredEvent] | None = None
+    error: BaseException | None = None
+    finished: bool = False
+
+
 class SqlLedger:
     """A ``Ledger`` on SQLite or PostgreSQL; create it with ``open_ledger``. Safe to share between threads."""
 
@@ -221,7 +233,9 @@ class SqlLedger:
         # instead of polling SQLite's busy handler (whose sleeps add tens of ms under load) or holding
         # pooled PostgreSQL connections while they wait for the table lock. Other processes still wait on
         # the database's lock.
-        self._writers = threading.Lock()
+        self._writers = threading.RLock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Append] = []
         self._closed = False
         self._created = False
         self._events_name = self._engine.dialect.identifier_preparer.format_table(events_table)
@@ -369,62 +383,101 @@ class SqlLedger:
                     field=f"events[{i}].stream",
                     expected="all events of one append in one stream",
                 )
+        # Serialise before queueing: a bad event fails its own append only, and writes nothing.
+        rows: list[tuple[Event, str, str]] = []
+        for i, ev in enumerate(batch):
+            try:
+                rows.append((ev, canonical_json(ev.data), canonical_at(ev.at)))
+            except (ValueError, TypeError, AttributeError) as exc:
+                raise self._error(
+                    f"events[{i}] cannot be recorded: {exc}; nothing was written",
+                    field=f"events[{i}]",
+                    expected="plain JSON data and a timezone-aware 'at'",
+                ) from None
+        req = _Append(stream, rows, expected_version)
+        with self._queue_lock:
+            self._queue.append(req)
+        # Group commit: whoever holds the write lock commits every append queued meanwhile in one
+        # transaction (one fsync); each append still checks its own expected_version, in queue order.
+        with self._writers:
+            if not req.finished:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._commit_group(group)
+        if req.error is not None:
+            raise req.error
+        assert req.stored is not None
+        return req.stored
+
+    def _commit_group(self, group: list[_Append]) -> None:
         t = events_table
-        stored: list[StoredEvent] = []
-        with self._txn(write=True, action="append") as conn:
-            last = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
-            seq, prev_hash = (int(last.seq), str(last.hash)) if last is not None else (0, GENESIS_HASH)
-            current = int(
-                conn.execute(
-                    sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0)).where(t.c.stream == stream)
-                ).scalar_one()
-            )
-            if expected_version is not None and current != expected_version:
-                raise ConcurrencyError(
-                    f"stream {stream!r} is at version {current}, not {expected_version}; nothing was written",
-                    file=self._target.display,
-                    field="expected_version",
-                    expected=f"expected_version={current} (re-read the stream and decide again)",
-                )
-            recorded_at = canonical_at(datetime.now(UTC))
-            for i, ev in enumerate(batch):
-                # Each row is serialised and inserted in turn inside the transaction: a bad event
-                # anywhere rolls back the rows before it.
-                seq += 1
-                version = current + i + 1
-                try:
-                    data_json = canonical_json(ev.data)
-                    at = canonical_at(ev.at)
-                except (ValueError, TypeError, AttributeError) as exc:
-                    raise self._error(
-                        f"events[{i}] cannot be recorded: {exc}; nothing was written",
-                        field=f"events[{i}]",
-                        expected="plain JSON data and a timezone-aware 'at'",
-                    ) from None
-                digest = record_hash(
-                    seq=seq,
-                    stream=stream,
-                    version=version,
-                    type=ev.type,
-                    at=at,
-                    data_json=data_json,
-                    prev_hash=prev_hash,
-                )
-                row = {
-                    "seq": seq,
-                    "stream": stream,
-                    "version": version,
-                    "type": ev.type,
-                    "at": at,
-                    "data": data_json,
-                    "recorded_at": recorded_at,
-                    "prev_hash": prev_hash,
-                    "hash": digest,
-                }
-                conn.execute(t.insert(), row)
-                stored.append(self._to_stored(row))
-                prev_hash = digest
-        return stored
+        done: list[tuple[_Append, list[StoredEvent]]] = []
+        try:
+            with self._txn(write=True, action="append") as conn:
+                last = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
+                seq, prev_hash = (int(last.seq), str(last.hash)) if last is not None else (0, GENESIS_HASH)
+                recorded_at = canonical_at(datetime.now(UTC))
+                versions: dict[str, int] = {}
+                for req in group:
+                    if req.stream not in versions:
+                        versions[req.stream] = int(
+                            conn.execute(
+                                sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0)).where(
+                                    t.c.stream == req.stream
+                                )
+                            ).scalar_one()
+                        )
+                    current = versions[req.stream]
+                    if req.expected is not None and current != req.expected:
+                        req.error = ConcurrencyError(
+                            f"stream {req.stream!r} is at version {current}, not {req.expected}; nothing was written",
+                            file=self._target.display,
+                            field="expected_version",
+                            expected=f"expected_version={current} (re-read the stream and decide again)",
+                        )
+                        continue
+                    stored: list[StoredEvent] = []
+                    records = []
+                    for k, (ev, data_json, at) in enumerate(req.rows):
+                        seq += 1
+                        version = current + k + 1
+                        digest = record_hash(
+                            seq=seq,
+                            stream=req.stream,
+                            version=version,
+                            type=ev.type,
+                            at=at,
+                            data_json=data_json,
+                            prev_hash=prev_hash,
+                        )
+                        row = {
+                            "seq": seq,
+                            "stream": req.stream,
+                            "version": version,
+                            "type": ev.type,
+                            "at": at,
+                            "data": data_json,
+                            "recorded_at": recorded_at,
+                            "prev_hash": prev_hash,
+                            "hash": digest,
+                        }
+                        records.append(row)
+                        stored.append(self._to_stored(row))
+                        prev_hash = digest
+                    conn.execute(t.insert(), records)
+                    versions[req.stream] = current + len(req.rows)
+                    done.append((req, stored))
+        except BaseException as exc:
+            # Nothing of the group was written: every append that had not failed on its own fails with this.
+            for req in group:
+                if req.error is None:
+                    req.error = exc
+                req.finished = True
+            return
+        for req, stored in done:
+            req.stored = stored
+        for req in group:
+            req.finished = True
 
     def read(self, stream: str | None = None, after_seq: int = 0) -> Iterator[StoredEvent]:
         if self._closed:
