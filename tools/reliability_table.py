@@ -50,12 +50,13 @@ def main() -> int:
                     "0 / 0 / 0",
                 )
             )
-    for b in ("sqlite", "postgresql"):
-        c = load(f"load-{b}")
+    for b, profile in (("sqlite", "paced"), ("postgresql", "paced"), ("sqlite", "stress")):
+        c = load(f"load-{b}-{profile}")
         if c:
+            lo, hi = c["think_s"]
             out.append(
                 row(
-                    "Load: 100 delegations on loopback",
+                    f"Load: 100 delegations on loopback, {profile} ({lo:g}-{hi:g} s between steps)",
                     b,
                     f"{c['requests']} requests, p50 {c['p50_ms']} ms, p99 {c['p99_ms']} ms, errors {c['errors']} "
                     f"({c['throughput_rps']} req/s)",

@@ -38,6 +38,7 @@ def play(
     alliance: AllianceOpt = "csto",
 ) -> None:
     """Run a scripted sequence of actions through the engine, printing each event or refusal."""
+    from csto.errors import CstoError
     from csto.ledger import open_ledger
     from csto.model import load_dataset
     from csto.report.events import describe
@@ -82,6 +83,18 @@ def play(
             }
             try:
                 stored = session.act(a)
+            except CstoError as err:
+                if err.file is not None:
+                    raise
+                # an engine error for this step (not a refusal): say which step of which file it was
+                where = f"steps[{step.number - 1}]"
+                raise type(err)(
+                    err.message,
+                    file=str(script),
+                    line=step.line,
+                    field=f"{where}.{err.field}" if err.field else where,
+                    expected=err.expected,
+                ) from None
             except RefusedError as err:
                 r = err.refused
                 row.update(
