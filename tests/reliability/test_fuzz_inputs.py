@@ -588,6 +588,7 @@ class Tally:
     mutations: Counter[str] = field(default_factory=Counter)
     ledger_after_rejection: int = 0
     seconds: float = 0.0
+    example_seconds: float = 0.0
 
     def to_dict(self, kind: str) -> dict[str, Any]:
         out = {
@@ -603,6 +604,7 @@ class Tally:
             "rejected_by_rule": dict(sorted(self.rejected_by_rule.items())),
             "mutations": dict(sorted(self.mutations.items())),
             "seconds": round(self.seconds, 1),
+            "seconds_in_examples": round(self.example_seconds, 1),
         }
         if kind == "script":
             out["ledger_left_after_rejection"] = self.ledger_after_rejection
@@ -728,8 +730,9 @@ def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
     t.seconds += time.perf_counter() - start
 
 
-def record(tally: Tally, mut: Mutation, outcome: str) -> None:
+def record(tally: Tally, mut: Mutation, outcome: str, started: float) -> None:
     tally.examples += 1
+    tally.example_seconds += time.perf_counter() - started
     for op in mut.ops:
         tally.mutations[op.split(" ")[0].rstrip(":")] += 1
     if outcome == "accepted":
@@ -796,6 +799,7 @@ def test_unmutated_inputs_are_accepted(cli, tmp_path: Path) -> None:  # type: ig
 @given(mut=mutations(SCENARIO_BASES))
 def test_fuzz_scenario(cli, tmp_path: Path, tally: Tally, mut: Mutation) -> None:  # type: ignore[no-untyped-def]
     """``csto crisis run FILE``: a mutated scenario runs, or is rejected naming file, line and field."""
+    started = time.perf_counter()
     folder = tmp_path / f"scenario-{next(SERIAL)}"
     folder.mkdir()
     f = mut.write(folder / mut.base)
@@ -803,13 +807,14 @@ def test_fuzz_scenario(cli, tmp_path: Path, tally: Tally, mut: Mutation) -> None
     r = cli("crisis", "run", str(f), "--trials", TRIALS)
     outcome = check_result(r, mut, {mut.base: f}, tally, "scenario")
     assert snapshot(folder) == before, "crisis run wrote files: " + mut.describe()
-    record(tally, mut, outcome)
+    record(tally, mut, outcome, started)
 
 
 @fuzz_settings("data")
 @given(mut=mutations(DATA_BASES))
 def test_fuzz_data(cli, tmp_path: Path, tally: Tally, pristine_cache: None, mut: Mutation) -> None:  # type: ignore[no-untyped-def]
     """``csto info --data DIR`` then ``csto crisis run --data DIR``: one mutated file in a copy of the data."""
+    started = time.perf_counter()
     folder = tmp_path / f"data-{next(SERIAL)}"
     data = folder / "data"
     shutil.copytree(DATA, data)
@@ -822,13 +827,14 @@ def test_fuzz_data(cli, tmp_path: Path, tally: Tally, pristine_cache: None, mut:
         r = cli("crisis", "run", DATA_SCENARIO, "--data", str(data), "--trials", TRIALS)
         outcome = check_result(r, mut, files, tally, "data")
     assert snapshot(folder) == before, "a command changed the data directory: " + mut.describe()
-    record(tally, mut, outcome)
+    record(tally, mut, outcome, started)
 
 
 @fuzz_settings("script")
 @given(mut=mutations(SCRIPT_BASES))
 def test_fuzz_script(cli, tmp_path: Path, tally: Tally, mut: Mutation) -> None:  # type: ignore[no-untyped-def]
     """``csto play FILE --db NEW``: runs (the ledger verifies), or is rejected whole with no ledger written."""
+    started = time.perf_counter()
     folder = tmp_path / f"script-{next(SERIAL)}"
     folder.mkdir()
     f = mut.write(folder / mut.base)
@@ -844,7 +850,7 @@ def test_fuzz_script(cli, tmp_path: Path, tally: Tally, mut: Mutation) -> None: 
         )
     else:
         assert outcome == "rejected", "play ran but left no ledger: " + mut.describe()
-    record(tally, mut, outcome)
+    record(tally, mut, outcome, started)
 
 
 MID_PLAY = """title: a refused opening step, then a step in its case
