@@ -140,7 +140,10 @@ def register(app: typer.Typer) -> None:
         from csto.web import create_app
 
         web = create_app(db, alliance=alliance, data_dir=data_dir, session_ttl_s=session_minutes * 60)
-        console().print(
-            f"csto exercise room on http://{host}:{port}  (API docs at /docs; accounts: csto users add)"
-        )
+        console().print(f"csto exercise room on http://{host}:{port}  (API docs at /docs)")
+        if not web.state.csto.store.users():
+            console().print(
+                f"No accounts yet: add one with  csto users add NAME --role control --db {db}"
+                "  (roles: control, secretary_general, delegation --state ISO3, observer)"
+            )
         uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
