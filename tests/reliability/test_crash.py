@@ -80,9 +80,15 @@ def _writer(url: str, rfd: int, wfd: int, first_batch: int, versions: dict[str, 
         batch = first_batch
 
         # Markers from inside append(): an INSERT was sent (I), the COMMIT is about to be sent (C).
+        # Half the inserts then linger a few ms inside the open transaction (a slow disk's stand-in), so
+        # that some kills land between INSERT and COMMIT however fast the group commit is.
+        linger = random.Random(seed + 1)
+
         def on_execute(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
             if statement.lstrip().upper().startswith("INSERT INTO LEDGER_EVENTS"):
                 _say(wfd, f"I {batch}")
+                if linger.random() < 0.5:
+                    time.sleep(linger.uniform(0.001, 0.008))
 
         def on_commit(_conn: Any) -> None:
             _say(wfd, f"C {batch}")
