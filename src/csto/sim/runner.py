@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from csto.model import RESPONSE_LADDER, Dataset
+from csto.model import RESPONSE_LADDER, Dataset, Force
 from csto.policy import CrisisFeatures, Draw, MemberVote, PolicyParams, member_vote
-from csto.policy.model import frozen_vote, personnel_of, split_force
+from csto.policy.model import frozen_vote, nominal_draw, personnel_of, split_force
 from csto.procedures import Action, Engine
 from csto.rules import RefusedError
 from csto.rules.defence import art4_scope
@@ -159,20 +160,7 @@ class _Run:
         procedure = None
         cap = "statement"
         if sc.request.article in ("art4", "art2") and sc.request.state is not None:
-            ev = self.act(
-                "request_assistance",
-                sc.request.state,
-                CASE,
-                article=sc.request.article,
-                attacked=sc.location.state,
-                kind=sc.kind,
-                aggressor=sc.aggressor.state or sc.aggressor.name,
-                aggressor_is_member=sc.aggressor.member,
-                recognised_territory=sc.location.recognised_territory,
-                framed_as_armed_attack=sc.framed_as_armed_attack,
-                region=sc.location.region,
-                framing=sc.framing,
-            )
+            ev = self.act("request_assistance", sc.request.state, CASE, **request_params(sc))
             if ev:
                 self.note(f"{sc.request.state} requests collective assistance under {ev[0].data['citation']}")
                 lodged_article, procedure = sc.request.article, "assistance"
@@ -298,33 +286,20 @@ class _Run:
         return self.out
 
     def votes(self, level: str, feats: CrisisFeatures, entitled: list[str]) -> list[MemberVote]:
-        lead = self.params.lead_state
-        lead_vote = member_vote(lead, level, feats, self.params, self.draw) if lead in entitled else None
-        stance = lead_vote.stance if lead_vote else None
-        out = [lead_vote] if lead_vote else []
-        for s in entitled:
-            if s != lead:
-                out.append(member_vote(s, level, feats, self.params, self.draw, stance))
+        out = member_votes(self.params, self.draw, level, feats, entitled)
         for s in self.frozen:
             out.append(frozen_vote(s, level))
         return out
 
     # ------------------------------------------------------------------ deployment
     def deploy(self, votes: list[MemberVote], convener: str) -> None:
-        sc, params, tm = self.sc, self.params, self.params.timing
-        choice = next((f for f in params.forces if f.kind == sc.kind), None)
-        if choice is None:
+        sc, tm = self.sc, self.params.timing
+        forces = self.engine.world.view().forces
+        plan = tasking(forces, self.params, sc, votes)
+        if plan is None:
             return
-        force_id = choice.force
-        if choice.central_asia_force and sc.location.state in params.central_asia:
-            force_id = choice.central_asia_force
-        force = next((f for f in self.engine.world.view().forces if f.id == force_id), None)
-        strength = force.registered_strength.value if force and force.registered_strength else 2000.0
-        needed = sc.force_size or max(
-            100, int(round(choice.share_of_strength * sc.intensity * strength / 10) * 10)
-        )
-        offers = {v.iso3: v.offer for v in votes if v.stance == "support" and v.offer > 0}
-        contributions = split_force(offers, params.lead_state, needed)
+        force_id, contributions = plan
+        force = next((f for f in forces if f.id == force_id), None)
         if not contributions:
             self.note("No member offers forces")
             return
@@ -497,36 +472,44 @@ def seat_features(
     engine: Engine, params: PolicyParams, sc: Scenario, article: str, chair: str | None
 ) -> CrisisFeatures:
     """The crisis as the member models see it, on ``engine``'s world now (as in a trial)."""
-    run = _Run(engine.dataset, params, sc, _nominal(params))
+    run = _Run(engine.dataset, params, sc, nominal_draw(params))
     run.engine = engine
     run.t = engine.world.now
     return run.features(article, chair)
 
 
-def _nominal(params: PolicyParams) -> Draw:
-    from csto.policy.model import nominal_draw
-
-    return nominal_draw(params)
-
-
 def tasking(
-    ds: Dataset, params: PolicyParams, sc: Scenario, votes: list[MemberVote]
+    forces: Sequence[Force], params: PolicyParams, sc: Scenario, votes: list[MemberVote]
 ) -> tuple[str, dict[str, int]] | None:
-    """(force id, personnel by state) a deployment decision would task, from the supporters' offers."""
+    """(force id, personnel by state) a deployment would task from the supporters' offers (``forces``: those
+    existing that day); None when the policy names no force for this kind of crisis."""
     choice = next((f for f in params.forces if f.kind == sc.kind), None)
     if choice is None:
         return None
     force_id = choice.force
     if choice.central_asia_force and sc.location.state in params.central_asia:
         force_id = choice.central_asia_force
-    force = next((f for f in ds.forces if f.id == force_id), None)
+    force = next((f for f in forces if f.id == force_id), None)
     strength = force.registered_strength.value if force and force.registered_strength else 2000.0
     needed = sc.force_size or max(
         100, int(round(choice.share_of_strength * sc.intensity * strength / 10) * 10)
     )
     offers = {v.iso3: v.offer for v in votes if v.stance == "support" and v.offer > 0}
-    contributions = split_force(offers, params.lead_state, needed)
-    return (force_id, contributions) if contributions else None
+    return force_id, split_force(offers, params.lead_state, needed)
+
+
+def member_votes(
+    params: PolicyParams, draw: Draw, level: str, feats: CrisisFeatures, entitled: list[str]
+) -> list[MemberVote]:
+    """Every entitled member's stance on ``level``: the lead state first, the others knowing its stance."""
+    lead = params.lead_state
+    lead_vote = member_vote(lead, level, feats, params, draw) if lead in entitled else None
+    stance = lead_vote.stance if lead_vote else None
+    out = [lead_vote] if lead_vote else []
+    for s in entitled:
+        if s != lead:
+            out.append(member_vote(s, level, feats, params, draw, stance))
+    return out
 
 
 def arrival_schedule(
@@ -538,7 +521,7 @@ def arrival_schedule(
     decided: dt.datetime,
 ) -> list[tuple[dt.datetime, str, int]]:
     """When each contingent lands: the airlift plan where there is one, else the provisional timing."""
-    run = _Run(ds, params, sc, _nominal(params))
+    run = _Run(ds, params, sc, nominal_draw(params))
     arrivals = run.planned_arrivals(contributions, force_id, decided, 0.0)
     if arrivals is None:
         arrivals = run.provisional_arrivals(contributions, decided, 0.0)

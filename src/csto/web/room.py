@@ -18,7 +18,7 @@ from csto.ledger import ConcurrencyError, StoredEvent
 from csto.ledger.scoped import ScopedLedger
 from csto.ledger.sql import SqlLedger
 from csto.model import RESPONSE_LADDER, Dataset
-from csto.policy import PolicyParams, member_vote
+from csto.policy import PolicyParams
 from csto.policy.model import MemberVote, Reason, nominal_draw
 from csto.procedures import Action, Engine
 from csto.procedures.defence import AssistanceRequest, Deployment, _CaseWithDecision
@@ -26,7 +26,7 @@ from csto.procedures.floor import CONTROL, Floor
 from csto.report.events import describe
 from csto.rules import Refused, RefusedError
 from csto.session import Session, from_ledger, open_session
-from csto.sim.runner import arrival_schedule, request_params, seat_features, tasking
+from csto.sim.runner import arrival_schedule, member_votes, request_params, seat_features, tasking
 from csto.sim.scenario import Scenario
 from csto.web import roles
 
@@ -286,18 +286,11 @@ class Room:
             if e.type == "InjectMade":
                 if e.data.get("kind") == "intensity" and e.data.get("value") is not None:
                     feats = replace(feats, intensity=float(e.data["value"]))
-                elif e.data.get("kind") == "framing":
-                    feats = replace(feats, framed_as_armed_attack=not feats.framed_as_armed_attack)
-        draw = nominal_draw(self.params)
-        lead = self.params.lead_state
-        lead_vote = member_vote(lead, level, feats, self.params, draw) if lead in entitled else None
-        out = [lead_vote] if lead_vote else []
-        for s in entitled:
-            if s != lead:
-                out.append(
-                    member_vote(s, level, feats, self.params, draw, lead_vote.stance if lead_vote else None)
-                )
-        return out
+                elif (
+                    e.data.get("kind") == "framing"
+                ):  # as in a trial: a true value frames it as an armed attack
+                    feats = replace(feats, framed_as_armed_attack=bool(e.data.get("value")))
+        return member_votes(self.params, nominal_draw(self.params), level, feats, entitled)
 
     def _model_round(self, level: str) -> None:
         votes = self.expected_votes(level)
@@ -364,8 +357,8 @@ class Room:
                 prof = self.params.member(rec["state"])
                 offer = int(prof.min_contingent.value) if prof else 100
             votes.append(MemberVote(rec["state"], "deployment", st, 0.0, (), offer if st == "support" else 0))
-        plan = tasking(self.ds, self.params, self.sc, votes)
-        if plan is None:
+        plan = tasking(self.engine.world.view().forces, self.params, self.sc, votes)
+        if plan is None or not plan[1]:
             raise RoomError("no member offers forces for this deployment", field="kind")
         force_id, contributions = plan
         stored = self._act(
