@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from csto.web import roles
-from csto.web.room import STEP_GRANT, STEPS
+from csto.web.roles import STEP_GRANT
+from csto.web.room import STEPS
 from tests.web.conftest import USERS, Api
 
 #: Parameters that make each step well-formed (so only the role decides between 403 and the rest).

@@ -15,6 +15,7 @@ from csto.rules import RefusedError
 from csto.rules.decisions import POSITIONS, consensus_outcome, may_convene, may_vote, quorum
 
 STATE_ACTOR = "a member state (ISO3)"
+SESSION_FORMATS = ("regular", "extraordinary", "video")
 
 
 @dataclass
@@ -42,9 +43,7 @@ def council_specs(proposal_params: dict[str, Param]) -> dict[str, ActionSpec]:
             "Open a session of a body on this case.",
             {
                 "body": Param("str", default="csc", help="csc, cfm, cdm, cssc or pc"),
-                "format": Param(
-                    "str", choices=("regular", "extraordinary", "video"), default="extraordinary"
-                ),
+                "format": Param("str", choices=SESSION_FORMATS, default="extraordinary"),
             },
         ),
         "propose": ActionSpec(

@@ -118,31 +118,7 @@ class _Run:
                 self.withdrawn = True
 
     def features(self, article: str, chair: str | None) -> CrisisFeatures:
-        sc = self.sc
-        sit = self.engine.world.situation(self.t)
-        covered = art4_scope(
-            sit,
-            sc.kind,
-            aggressor_is_member=sc.aggressor.member,
-            recognised_territory=sc.location.recognised_territory,
-            framed_as_armed_attack=sc.framed_as_armed_attack,
-        ).ok
-        return CrisisFeatures(
-            kind=sc.kind,
-            location_state=sc.location.state,
-            recognised_territory=sc.location.recognised_territory,
-            aggressor_state=sc.aggressor.state,
-            aggressor_is_member=sc.aggressor.member,
-            non_state=sc.aggressor.non_state,
-            article=article,
-            requester=sc.request.state,
-            covered=covered,
-            framed_as_armed_attack=sc.framed_as_armed_attack,
-            intensity=sc.intensity,
-            lead_state_at_war=sc.context.lead_state_at_war,
-            chair=chair,
-            personnel=personnel_of(self.ds),
-        )
+        return crisis_features(self.engine, self.sc, self.t, article, chair)
 
     # ------------------------------------------------------------------ the run
     def run(self) -> TrialOutcome:
@@ -468,14 +444,34 @@ def request_params(sc: Scenario) -> dict[str, Any]:
     }
 
 
-def seat_features(
-    engine: Engine, params: PolicyParams, sc: Scenario, article: str, chair: str | None
+def crisis_features(
+    engine: Engine, sc: Scenario, at: dt.datetime, article: str, chair: str | None
 ) -> CrisisFeatures:
-    """The crisis as the member models see it, on ``engine``'s world now (as in a trial)."""
-    run = _Run(engine.dataset, params, sc, nominal_draw(params))
-    run.engine = engine
-    run.t = engine.world.now
-    return run.features(article, chair)
+    """The crisis as the member models see it on ``engine``'s world at ``at``: features, never its name."""
+    sit = engine.world.situation(at)
+    covered = art4_scope(
+        sit,
+        sc.kind,
+        aggressor_is_member=sc.aggressor.member,
+        recognised_territory=sc.location.recognised_territory,
+        framed_as_armed_attack=sc.framed_as_armed_attack,
+    ).ok
+    return CrisisFeatures(
+        kind=sc.kind,
+        location_state=sc.location.state,
+        recognised_territory=sc.location.recognised_territory,
+        aggressor_state=sc.aggressor.state,
+        aggressor_is_member=sc.aggressor.member,
+        non_state=sc.aggressor.non_state,
+        article=article,
+        requester=sc.request.state,
+        covered=covered,
+        framed_as_armed_attack=sc.framed_as_armed_attack,
+        intensity=sc.intensity,
+        lead_state_at_war=sc.context.lead_state_at_war,
+        chair=chair,
+        personnel=personnel_of(engine.dataset),
+    )
 
 
 def tasking(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import enum
 import functools
 import logging
 import secrets
@@ -34,6 +35,7 @@ from csto.errors import CstoError, InputError
 from csto.ledger.sql import SqlLedger, open_ledger
 from csto.model import Dataset, load_dataset
 from csto.policy import PolicyParams, load_policy
+from csto.procedures.council import SESSION_FORMATS
 from csto.procedures.floor import INJECT_KINDS
 from csto.report.events import describe
 from csto.rules import RefusedError
@@ -137,33 +139,32 @@ class ExerciseIn(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
+def _choices(name: str, values: tuple[str, ...]) -> type[enum.StrEnum]:
+    """An enum of the room's own constants, so the API schema lists them and nothing is written twice."""
+    return enum.StrEnum(name, {v: v for v in values})  # type: ignore[return-value]
+
+
+StepKind = _choices("StepKind", STEPS)
+Position = _choices("Position", POSITIONS)
+Level = _choices("Level", LEVELS)
+InjectKind = _choices("InjectKind", INJECT_KINDS)
+SessionFormat = _choices("SessionFormat", SESSION_FORMATS)
+
+
 class StepIn(BaseModel):
     """One step in an exercise room; which fields a step needs is in the room's docs (``/docs``)."""
 
-    kind: Literal[
-        "take_seat",
-        "leave_seat",
-        "statement",
-        "inject",
-        "lodge_request",
-        "convene",
-        "propose",
-        "vote",
-        "close",
-        "task_forces",
-        "advance_clock",
-        "end",
-    ]
+    kind: StepKind  # type: ignore[valid-type]
     state: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="the state acted for (ISO3)")
-    position: Literal["support", "stand_aside", "object"] | None = None
+    position: Position | None = None  # type: ignore[valid-type]
     reason: str | None = Field(None, max_length=2000)
     text: str | None = Field(None, max_length=4000)
-    level: Literal["deployment", "assistance", "mission", "statement"] | None = None
+    level: Level | None = None  # type: ignore[valid-type]
     summary: str | None = Field(None, max_length=2000)
     hours: float | None = Field(None, gt=0, le=720)
-    inject_kind: Literal["note", "intensity", "framing", "request_withdrawn"] | None = None
+    inject_kind: InjectKind | None = None  # type: ignore[valid-type]
     value: float | None = Field(None, ge=0, le=1)
-    format: Literal["regular", "extraordinary", "video"] | None = None
+    format: SessionFormat | None = None  # type: ignore[valid-type]
 
 
 class RunIn(BaseModel):
@@ -171,17 +172,8 @@ class RunIn(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
-assert tuple(StepIn.model_fields["kind"].annotation.__args__) == STEPS  # type: ignore[union-attr]
-assert set(INJECT_KINDS) == {"note", "intensity", "framing", "request_withdrawn"}
-assert set(LEVELS) == {"deployment", "assistance", "mission", "statement"} and set(POSITIONS) == {
-    "support",
-    "stand_aside",
-    "object",
-}
-
-
 def _room_params(step: StepIn) -> dict[str, Any]:
-    p = step.model_dump(exclude_none=True, exclude={"kind", "state"})
+    p = step.model_dump(mode="json", exclude_none=True, exclude={"kind", "state"})
     if "inject_kind" in p:
         p["kind"] = p.pop("inject_kind")
     return p
@@ -416,7 +408,7 @@ def create_app(
         raise exc
 
     def take_step(user: User, room: Room, step: StepIn) -> list[Any]:
-        grant = roles.STEP_GRANT[step.kind]
+        grant = roles.STEP_GRANT[str(step.kind)]
         actor = roles.authorize(user.role, user.state, grant, step.state)
         if grant == "request.lodge" and user.role == "control":
             holder = room.floor.seats.get(actor)
@@ -424,7 +416,7 @@ def create_app(
                 raise roles.Forbidden(
                     f"{actor}'s seat is held by {holder}: its delegation lodges the request"
                 )
-        return room.act(step.kind, actor, _room_params(step), user.username)
+        return room.act(str(step.kind), actor, _room_params(step), user.username)
 
     # ------------------------------------------------------------------ API
     @app.get("/api/health", response_model=Health, tags=["app"])

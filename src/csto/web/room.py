@@ -26,9 +26,8 @@ from csto.procedures.floor import CONTROL, Floor
 from csto.report.events import describe
 from csto.rules import Refused, RefusedError
 from csto.session import Session, from_ledger, open_session
-from csto.sim.runner import arrival_schedule, member_votes, request_params, seat_features, tasking
+from csto.sim.runner import arrival_schedule, crisis_features, member_votes, request_params, tasking
 from csto.sim.scenario import Scenario
-from csto.web import roles
 
 CASE = "crisis"
 DEPLOY = "crisis-deployment"
@@ -281,7 +280,7 @@ class Room:
             s for s in (ballot.entitled if ballot else []) if s not in (ballot.frozen if ballot else [])
         ]
         chair = ballot.chair if ballot else None
-        feats = seat_features(self.engine, self.params, self.sc, self._features_article(), chair)
+        feats = crisis_features(self.engine, self.sc, self.now, self._features_article(), chair)
         for e in self.engine.events:
             if e.type == "InjectMade":
                 if e.data.get("kind") == "intensity" and e.data.get("value") is not None:
@@ -695,8 +694,6 @@ STEPS = (
     "end",
 )
 
-STEP_GRANT = roles.STEP_GRANT
-
 
 def refusal_dict(r: Refused) -> dict[str, Any]:
     return {"article": r.article, "reason": r.reason, "rule": r.rule, "uncertain": r.uncertain}
@@ -709,7 +706,6 @@ __all__ = [
     "LEVELS",
     "POSITIONS",
     "STEPS",
-    "STEP_GRANT",
     "RefusedError",
     "Room",
     "RoomError",
