@@ -37,8 +37,10 @@ REPS = 3
 SEED = 20220106
 MEMORY_SCENARIO = "kazakhstan-2022"
 MEMORY_TRIALS = 10_000_000
-DASK_TASKS = 8  # kernel runs in the fallback Dask measurement ...
-DASK_TRIALS = 250_000  # ... of this many trials each
+# 16 sweep points of 100,000 trials each (about 50 ms of kernel work per point: with smaller points the
+# scheduler's overhead on 2 cores dominates)
+DASK_POINTS = 16
+DASK_TRIALS = 100_000
 
 TARGET_KERNEL_VS_MESA = 200.0
 TARGET_KERNEL_RATE = 1e6
@@ -165,85 +167,58 @@ def bench_scenario(ds: Any, params: Any, members: list[str], sid: str) -> dict[s
 
 
 # ---------------------------------------------------------------------------------------------- Dask
-def _kernel_task(sid: str, seed: int, trials: int) -> list[int]:
-    """One sweep cell, as a Dask worker runs it: draw, then decide ``trials`` trials with the kernel."""
-    from csto.model import load_dataset
-    from csto.policy import load_policy
-    from csto.policy.model import sample_draws
-    from csto.sim.catalog import find
-    from csto.sim.kernel import run_kernel
+def _warm(ds: Any, scenario: Any, params: Any) -> bool:
+    """Fill a worker's caches (imports, airlift plans) before anything is timed."""
+    from csto.sim.montecarlo import run_crisis
+
+    run_crisis(ds, scenario, trials=200, seed=0, params=params)
+    return True
+
+
+def dask_scaling(
+    scenario_id: str = "kazakhstan-2022",
+    points: int = DASK_POINTS,
+    trials: int = DASK_TRIALS,
+    workers: tuple[int, ...] = (1, 2),
+    *,
+    repeats: int = REPS,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Time ``points`` sweep points of ``trials`` trials (``csto.sim.sweep.run_points``, one point per task) on
+    local clusters of each size in ``workers``.
+
+    Each cluster is started and warmed (imports, caches) before the clock starts; the fastest of ``repeats``
+    runs counts (later runs find every worker's airlift-plan cache filled). Returns the seconds per worker
+    count, the efficiency ``t1 / (w · tw)`` of each, and ``parallel_efficiency`` = t1 / (2 · t2)."""
+    from csto.sim.sweep import ParamRange, connect, grid_points, run_points
 
     ds = load_dataset("csto")
+    sc = find(ds, scenario_id)
     params = load_policy(ds)
-    members = sorted(s.iso3 for s in ds.states)
-    arrays = sample_draws(np.random.default_rng(seed), params, members, trials)
-    k = run_kernel(ds, params, find(ds, sid), arrays, members)
-    return [int(c) for c in np.bincount(k.level, minlength=len(RESPONSE_LADDER))]
-
-
-def own_dask_scaling() -> tuple[dict[int, float], float]:
-    """Seconds for a fixed set of kernel runs on a LocalCluster of 1 and of 2 single-threaded workers."""
-    from dask.distributed import Client, LocalCluster
-
-    tasks = [(SCENARIOS[i % len(SCENARIOS)], SEED + i, DASK_TRIALS) for i in range(DASK_TASKS)]
+    pts, _, _ = grid_points([ParamRange("weight.lead_state", 0.0, 2.0)], max(2, points))
+    pts = pts[:points]
     seconds: dict[int, float] = {}
-    for n in (1, 2):
-        with (
-            LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            # warm every worker (imports, dataset, airlift plans) before timing
-            client.run(_kernel_task, SCENARIOS[0], 0, 1000)
-            client.run(_kernel_task, SCENARIOS[1], 0, 1000)
-
-            def sweep(client: Any = client) -> list[list[int]]:
-                futures = [client.submit(_kernel_task, *t, pure=False) for t in tasks]
-                return client.gather(futures)
-
-            seconds[n], _, _ = best_of(REPS, sweep)
-    return seconds, seconds[1] / (2 * seconds[2])
-
-
-def _parse_scaling(res: Any) -> tuple[dict[int, float], float, str]:
-    """Read what ``csto.sim.sweep.dask_scaling`` returned: a mapping with the seconds per worker count and
-    ``parallel_efficiency`` (or a single ``efficiency``), or a pair (seconds, efficiency)."""
-    if isinstance(res, tuple) and len(res) == 2:
-        secs, eff, what = res[0], res[1], ""
-    else:
-        doc = dict(res) if isinstance(res, dict) else vars(res)
-        secs = doc["seconds"]
-        eff = doc.get("parallel_efficiency")
-        if eff is None:
-            eff = doc["efficiency"][2] if isinstance(doc.get("efficiency"), dict) else doc["efficiency"]
-        what = ", ".join(f"{k} {doc[k]}" for k in ("scenario", "points", "trials", "repeats") if k in doc)
-    seconds = {int(k): float(v) for k, v in dict(secs).items()}
-    return seconds, float(eff), what
-
-
-def dask_figures() -> tuple[dict[int, float], float, str, str]:
-    """Dask scaling 1 → 2 workers: the sweep module's own measurement where it has one, else this file's."""
-    try:
-        from csto.sim.sweep import dask_scaling  # another part of the issue adds it
-    except ImportError:
-        dask_scaling = None
-    why = "csto.sim.sweep.dask_scaling absent"
-    if dask_scaling is not None:
-        try:
-            # 16 sweep points of 100,000 trials each (about 50 ms of kernel work per point: with smaller
-            # points the scheduler's overhead on these 2 cores dominates); it warms each cluster and keeps the
-            # fastest of its repeats
-            seconds, eff, what = _parse_scaling(dask_scaling(workers=(1, 2), trials=100_000))
-            return seconds, eff, f"csto.sim.sweep.dask_scaling: {what}", "csto.sim.sweep.dask_scaling"
-        except Exception as exc:  # a figure, not a test: say why and measure it here instead
-            why = f"csto.sim.sweep.dask_scaling failed: {exc!r}"
-    seconds, eff = own_dask_scaling()
-    how = (
-        f"measured here ({why}): LocalCluster, 1 thread per worker, "
-        f"{DASK_TASKS} kernel runs × {DASK_TRIALS:,} trials, fastest of {REPS}"
-    )
-    return seconds, eff, how, "benchmark"
+    for w in workers:
+        with connect(w, None, processes=True) as client:
+            client.run(_warm, ds, sc, params)
+            seconds[w], _, _ = best_of(
+                max(1, repeats),
+                lambda client=client: run_points(
+                    client, ds, sc, params, pts, trials=trials, seed=seed, batch_size=1
+                ),
+            )
+    t1 = seconds.get(1)
+    eff = {w: t1 / (w * s) for w, s in seconds.items()} if t1 else {}
+    return {
+        "scenario": scenario_id,
+        "points": len(pts),
+        "trials": trials,
+        "repeats": max(1, repeats),
+        "cpu_count": os.cpu_count(),
+        "seconds": seconds,
+        "efficiency": eff,
+        "parallel_efficiency": eff.get(2),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- memory
@@ -300,12 +275,16 @@ def main() -> None:
         f"{verdict(mem['peak_rss_mb'] < TARGET_PEAK_MB)}"
     )
 
-    seconds, eff, how, by = dask_figures()
+    dask = dask_scaling()
+    seconds, eff = dask["seconds"], dask["parallel_efficiency"]
     print(
         f"dask      1 worker {seconds[1]:.2f} s, 2 workers {seconds[2]:.2f} s, efficiency t1/(2·t2) "
         f"{eff * 100:.0f} %  ≥ 80 % {verdict(eff >= TARGET_DASK_EFFICIENCY)}"
     )
-    print(f"          ({how})")
+    print(
+        f"          (sweep points on a LocalCluster, 1 thread per worker: {dask['points']} points of "
+        f"{dask['trials']:,} trials of {dask['scenario']}, one point a task, fastest of {dask['repeats']})"
+    )
 
     mismatches = {
         sid: r["mesa_mismatch_first_200"] for sid, r in rows.items() if r["mesa_mismatch_first_200"]
@@ -334,7 +313,6 @@ def main() -> None:
         "engine_agreement": worst("engine_agreement"),
         "dask_seconds": {str(k): round(v, 3) for k, v in seconds.items()},
         "dask_efficiency": round(eff, 3),
-        "dask_measured_by": by,
         "peak_rss_mb_10m": round(mem["peak_rss_mb"], 1),
         "wall_s_10m": round(mem["wall_s"], 2),
         "by_scenario": {

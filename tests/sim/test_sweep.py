@@ -26,7 +26,6 @@ from csto.sim.sweep import (
     SweepResult,
     apply_point,
     connect,
-    dask_scaling,
     grid_points,
     parse_param,
     sweep,
@@ -286,9 +285,3 @@ def test_the_cli_writes_a_grid_parquet_and_its_odds_curve(cli: Any, tmp_path: Pa
     frame = pd.read_parquet(out)
     assert len(frame) == 4 and frame["weight.severity"].tolist() == pytest.approx([0, 1, 2, 3])
     assert png.read_bytes()[:4] == b"\x89PNG"
-
-
-def test_dask_scaling_reports_seconds_per_worker_count_and_the_efficiency() -> None:
-    out = dask_scaling(points=4, trials=200, workers=(1, 2), repeats=1)
-    assert set(out["seconds"]) == {1, 2} and all(s > 0 for s in out["seconds"].values())
-    assert out["parallel_efficiency"] == pytest.approx(out["seconds"][1] / (2 * out["seconds"][2]))
