@@ -12,6 +12,7 @@ from types import MappingProxyType
 import pytest
 
 from csto.ledger import Projection, StoredEvent, counts_by_type, replay, stream_versions
+from csto.ledger.projections import troops_curve
 
 from .conftest import T0
 
@@ -75,3 +76,19 @@ def test_custom_projection_sees_events_in_the_order_given() -> None:
     order: Projection[tuple[int, ...]] = Projection("order", (), lambda s, e: (*s, e.seq))
     assert replay(EVENTS, order) == (1, 2, 3, 4)
     assert replay(reversed(EVENTS), order) == (4, 3, 2, 1)
+
+
+def test_troops_curve_sorts_by_time_and_keeps_the_running_total() -> None:
+    curve = troops_curve([(30.0, 1200, "RUS"), (10.7, 500, "RUS"), (40.0, 330, "KAZ"), (50.0, -700, "RUS")])
+    assert [(p.at, p.change, p.on_ground, p.state) for p in curve] == [
+        (10.7, 500, 500, "RUS"),
+        (30.0, 1200, 1700, "RUS"),
+        (40.0, 330, 2030, "KAZ"),
+        (50.0, -700, 1330, "RUS"),
+    ]
+
+
+def test_troops_curve_keeps_the_given_order_at_equal_times_and_takes_datetimes() -> None:
+    curve = troops_curve([(T0, 5, "B"), (T0 - timedelta(hours=1), 2, "A"), (T0, -1, "C")])
+    assert [(p.state, p.on_ground) for p in curve] == [("A", 2), ("B", 7), ("C", 6)]
+    assert troops_curve([]) == []

@@ -1,8 +1,9 @@
 """Projections: state folded from events by a pure ``apply(state, event) -> state``, plus generic built-ins.
 
 ``replay`` folds any iterable of stored events; ``project`` folds a ledger; ``catch_up`` continues a
-fold from the last seq it saw. Domain projections (membership status and the like) belong to the
-layers above and are built on this; nothing here may know what an event type means.
+fold from the last seq it saw; ``troops_curve`` folds movements (time, ± personnel, state) into the curve of
+personnel on the ground. Domain projections (membership status and the like) belong to the layers above and
+are built on this; nothing here may know what an event type means.
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ from typing import Generic, TypeVar
 from csto.ledger.events import StoredEvent
 from csto.ledger.protocol import Ledger
 
-__all__ = ["Projection", "catch_up", "counts_by_type", "project", "replay", "stream_versions"]
+__all__ = [
+    "OnGround",
+    "Projection",
+    "catch_up",
+    "counts_by_type",
+    "project",
+    "replay",
+    "stream_versions",
+    "troops_curve",
+]
 
 S = TypeVar("S")
+T = TypeVar("T", float, datetime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +99,27 @@ counts_by_type: Projection[Mapping[str, int]] = Projection(
     apply=lambda state, event: _with(state, event.type, state.get(event.type, 0) + 1),
 )
 """How many events of each type the ledger holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnGround(Generic[T]):
+    """One step of the curve: at ``at``, ``change`` personnel arrived (or left), leaving ``on_ground``."""
+
+    at: T
+    change: int
+    on_ground: int
+    state: str | None = None
+
+
+def troops_curve(movements: Iterable[tuple[T, int, str | None]]) -> list[OnGround[T]]:
+    """Personnel on the ground over time: each movement (time, ± personnel, state) in time order (a stable
+    sort: movements at the same time keep their given order), with the running total after it.
+
+    The one computation of the curve for the room, the after-action report and the crisis report; it starts
+    from nobody on the ground and never clamps (more departures than arrivals give a negative total)."""
+    out: list[OnGround[T]] = []
+    total = 0
+    for at, change, state in sorted(movements, key=lambda m: m[0]):
+        total += change
+        out.append(OnGround(at, change, total, state))
+    return out
