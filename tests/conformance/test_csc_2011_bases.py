@@ -33,21 +33,48 @@ def test_every_member_must_consent(table) -> None:  # type: ignore[no-untyped-de
     assert t.engine.world.bases == [{"host": "KGZ", "foreign_state": "USA", "site": "Manas"}]
 
 
-@covers("csc-2011-bases-consent")
+@covers("csc-2011-bases-answer")
 def test_a_frozen_members_consent_can_be_configured_away(table) -> None:  # type: ignore[no-untyped-def]
     from csto.rules import RulesConfig
 
     t = _request(table("2026-03-01", RulesConfig(frozen_members_consent_to_bases=False)))
     for s in ("KAZ", "TJK", "BLR", "RUS"):
         t.do(s, "answer", "b", answer="consent")
-    assert t.refused("ARM", "answer", "b", answer="refuse").rule == "csc-2011-bases-consent"
+    r = t.refused("ARM", "answer", "b", answer="refuse")
+    assert r.rule == "csc-2011-bases-answer" and r.article == "CSC decision 2011 Art. 1"
     t.do("KGZ", "establish_base", "b")
 
 
-@covers("csc-2011-bases-consent")
-def test_a_non_member_cannot_answer_and_the_host_must_take_part(table) -> None:  # type: ignore[no-untyped-def]
+@covers("csc-2011-bases-answer")
+def test_a_non_member_cannot_answer(table) -> None:  # type: ignore[no-untyped-def]
     t = _request(table("2026-03-01"))
-    assert t.refused("UZB", "answer", "b", answer="refuse").rule == "csc-2011-bases-consent"
-    assert (
-        t.refused("ARM", "request_base", "b2", foreign_state="USA", site="x").rule == "csc-2011-bases-consent"
-    )
+    r = t.refused("UZB", "answer", "b", answer="refuse")
+    assert r.rule == "csc-2011-bases-answer" and r.article == "CSC decision 2011 Art. 1"
+    assert "not among the members whose consent is required" in r.reason
+
+
+@covers("csc-2011-bases-answer")
+def test_the_host_does_not_answer_its_own_request(table) -> None:  # type: ignore[no-untyped-def]
+    t = _request(table("2026-03-01"))
+    r = t.refused("KGZ", "answer", "b", answer="consent")
+    assert r.rule == "csc-2011-bases-answer"
+    assert "its request stands for its consent" in r.reason
+
+
+@covers("csc-2011-bases-request")
+def test_a_frozen_member_cannot_ask_for_a_base(table) -> None:  # type: ignore[no-untyped-def]
+    r = table("2026-03-01").refused("ARM", "request_base", "b2", foreign_state="USA", site="x")
+    assert r.rule == "csc-2011-bases-request" and r.article == "CSC decision 2011 Art. 1"
+    assert "ARM is not a member taking part" in r.reason
+
+
+@covers("csc-2011-bases-request")
+def test_a_former_member_cannot_ask_for_a_base(table) -> None:  # type: ignore[no-untyped-def]
+    r = table("2015-01-01").refused("UZB", "request_base", "b", foreign_state="USA", site="Karshi-Khanabad")
+    assert r.rule == "csc-2011-bases-request"
+
+
+@covers("csc-2011-bases-request")
+def test_a_member_taking_part_may_ask_for_a_base(table) -> None:  # type: ignore[no-untyped-def]
+    e = table("2026-03-01").do("KGZ", "request_base", "b", foreign_state="USA", site="Manas")
+    assert e[0].type == "BaseRequested" and "ARM" in e[0].data["consent_needed_from"]

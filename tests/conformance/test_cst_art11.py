@@ -20,3 +20,12 @@ def test_non_renewal_takes_effect_only_at_a_terms_end(table) -> None:  # type: i
     assert r.article == "CST Art. 11 (as amended 1999)" or r.article.startswith("CST Art. 11")
     assert "2005-03-22" in r.reason
     t.do("KGZ", "notify_withdrawal", "k2", mode="non_renewal", effective="2005-03-22")
+
+
+@covers("cst-art11-term")
+def test_a_state_that_is_not_a_party_cannot_leave_by_not_renewing(table) -> None:  # type: ignore[no-untyped-def]
+    r = table("2015-01-01").refused(
+        "UZB", "notify_withdrawal", "u", mode="non_renewal", effective="2015-04-20"
+    )
+    assert r.rule == "cst-art11-term" and r.article.startswith("CST Art. 11")
+    assert r.reason == "UZB is not a party"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conformance.conftest import covers
+from tests.conformance.conftest import ALL_SUPPORT, covers
 
 
 @covers("cst-art6-force-use")
@@ -15,10 +15,30 @@ def test_only_the_collective_security_council_decides_a_deployment(table) -> Non
     t.do("ARM", "propose", "kz", level="statement")
 
 
-@covers("cst-art6-force-use")
+@covers("cst-art6-deployment-order")
 def test_a_deployment_needs_an_adopted_decision(table) -> None:  # type: ignore[no-untyped-def]
     r = table("2022-01-06").refused("joint_staff", "order_deployment", "d", decision="nothing")
-    assert r.rule == "cst-art6-force-use"
+    assert r.rule == "cst-art6-deployment-order" and r.article == "CST Art. 6 (as amended 2010)"
+    assert "no decision to deploy" in r.reason
+
+
+@covers("cst-art6-deployment-order")
+def test_a_decision_below_deployment_orders_no_forces(table) -> None:  # type: ignore[no-untyped-def]
+    t = table("2022-01-05")
+    t.do("KAZ", "request_assistance", "kz", kind="internal_unrest", framed_as_armed_attack=True)
+    assert t.council("kz", "ARM", ALL_SUPPORT, level="statement").data["level"] == "statement"
+    r = t.refused("joint_staff", "order_deployment", "d", decision="kz")
+    assert r.rule == "cst-art6-deployment-order"
+
+
+@covers("cst-art6-deployment-order")
+def test_a_deployment_is_ordered_under_a_decision_to_deploy(table) -> None:  # type: ignore[no-untyped-def]
+    t = table("2022-01-05")
+    t.do("KAZ", "request_assistance", "kz", kind="internal_unrest", framed_as_armed_attack=True)
+    t.council("kz", "ARM", ALL_SUPPORT, level="deployment")
+    t.do("joint_staff", "task_forces", "kz", force="peacekeeping", contributions={"RUS": 1500})
+    e = t.do("joint_staff", "order_deployment", "d", decision="kz")
+    assert e[0].type == "DeploymentOrdered" and e[0].data["decision"] == "assistance/kz"
 
 
 @covers("cst-art6-out-of-area")

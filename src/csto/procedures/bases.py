@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from csto.procedures.base import Action, ActionSpec, DomainEvent, Param, Procedure
-from csto.rules import RefusedError
-from csto.rules.bases import base_consent, consent_required_from
+from csto.rules.bases import base_consent, consent_required_from, may_answer_base_request, may_request_base
 
 
 class BaseConsent(Procedure):
@@ -66,12 +65,7 @@ class BaseConsent(Procedure):
 
     def on_request_base(self, action: Action) -> list[DomainEvent]:
         sit = self.world.situation(action.at)
-        if sit.status(action.actor) != "member":
-            raise RefusedError(
-                sit.refuse(
-                    "csc-2011-bases-consent", f"{action.actor} is not a member taking part; it cannot ask"
-                )
-            )
+        self.check(may_request_base(sit, action.actor))
         return [
             self.event(
                 "BaseRequested",
@@ -87,21 +81,7 @@ class BaseConsent(Procedure):
 
     def on_answer(self, action: Action) -> list[DomainEvent]:
         sit = self.world.situation(action.at)
-        if action.actor == self.host:
-            raise RefusedError(
-                sit.refuse(
-                    "csc-2011-bases-consent",
-                    f"{action.actor} is the host; its request stands for its consent",
-                )
-            )
-        if action.actor not in consent_required_from(sit):
-            raise RefusedError(
-                sit.refuse(
-                    "csc-2011-bases-consent",
-                    f"{action.actor} is not among the members whose consent is required "
-                    f"({', '.join(consent_required_from(sit))})",
-                )
-            )
+        self.check(may_answer_base_request(sit, action.actor, self.host))
         kind = "ConsentGiven" if action.get("answer") == "consent" else "ConsentRefused"
         return [self.event(kind, action, state=action.actor, reason=action.get("reason") or "")]
 

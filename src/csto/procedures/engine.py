@@ -13,21 +13,28 @@ from typing import Any
 
 from csto.errors import ScriptError
 from csto.model import Dataset
+from csto.procedures.accession import Accession
+from csto.procedures.arms import ArmsSupply
+from csto.procedures.assistance import AssistanceRequest
 from csto.procedures.base import Action, DomainEvent, Procedure
 from csto.procedures.bases import BaseConsent
+from csto.procedures.budget import BudgetAssessment
 from csto.procedures.compliance import Compliance
+from csto.procedures.consultation import Consultation
 from csto.procedures.decision import CouncilDecision, JointStatement
-from csto.procedures.defence import AssistanceRequest, Consultation, Deployment, PeacekeepingMandate
+from csto.procedures.deployment import Deployment
+from csto.procedures.exercise import Exercise
 from csto.procedures.floor import Floor
-from csto.procedures.membership import (
-    Accession,
-    FrozenParticipation,
-    StatusApplication,
-    Suspension,
-    Withdrawal,
-)
+from csto.procedures.freeze import FrozenParticipation
+from csto.procedures.intel import IntelReport
+from csto.procedures.operation import StandingOperation
+from csto.procedures.peacekeeping import PeacekeepingMandate
+from csto.procedures.status_application import StatusApplication
+from csto.procedures.suspension import Suspension
+from csto.procedures.training import TrainingQuota
+from csto.procedures.withdrawal import Withdrawal
 from csto.procedures.world import World
-from csto.rules import RulesConfig
+from csto.rules import RulesConfig, Verdict
 
 PROCEDURES: dict[str, type[Procedure]] = {
     cls.kind: cls
@@ -46,12 +53,18 @@ PROCEDURES: dict[str, type[Procedure]] = {
         BaseConsent,
         Compliance,
         Floor,
+        Exercise,
+        ArmsSupply,
+        TrainingQuota,
+        BudgetAssessment,
+        IntelReport,
+        StandingOperation,
     )
 }
 
 
 def register(cls: type[Procedure]) -> type[Procedure]:
-    """Add a procedure class to the engine's registry (used by the cooperation procedures)."""
+    """Add a procedure class to the engine's registry (for procedures defined outside this package)."""
     PROCEDURES[cls.kind] = cls
     return cls
 
@@ -176,6 +189,19 @@ class Engine:
                     continue
                 out.append((case, kind))
         return out
+
+    def may_read(self, reader: str, report_case: str, at: dt.datetime | None = None) -> Verdict:
+        """Whether ``reader`` may read the intelligence report filed in ``report_case``: the releasability
+        rule on the statuses of this (replayed) world, so a suspension or freeze played in the session
+        counts. ``at`` defaults to the world's clock; nothing is recorded (a ``read`` action records)."""
+        proc = self.cases.get(report_case)
+        if not isinstance(proc, IntelReport):
+            raise ScriptError(
+                f"no intelligence report '{report_case}' in this world",
+                field="case",
+                expected="the case id of a filed report",
+            )
+        return proc.read_verdict(reader, utc(at) if at is not None else None)
 
     def snapshot(self) -> dict[str, Any]:
         """World and cases as plain data: equal for a live engine and a fresh replay of its events."""

@@ -7,7 +7,7 @@ Layer: rules. It may import the model only; procedures call it, it never calls t
 
 from __future__ import annotations
 
-from csto.rules import bases, cooperation, decisions, defence, membership  # noqa: F401  (registers rules)
+from csto.rules import bases, cooperation, decisions, defence, membership, training  # noqa: F401  (registers rules)
 from csto.rules.core import (
     ALLOWED,
     RULES,

@@ -44,3 +44,35 @@ def consent_required_from(sit: Situation) -> list[str]:
         if status == "member" or (status == "frozen" and sit.config.frozen_members_consent_to_bases):
             out.append(s)
     return sorted(out)
+
+
+@rule(
+    "csc-2011-bases-request",
+    "csc-2011-bases",
+    "1",
+    "The consent procedure is opened by the host: a member taking part asks the others to consent to a "
+    "non-member's base on its territory.",
+)
+def may_request_base(sit: Situation, host: str) -> Verdict:
+    if sit.status(host) != "member":
+        return sit.refuse("csc-2011-bases-request", f"{host} is not a member taking part; it cannot ask")
+    return ALLOWED
+
+
+@rule(
+    "csc-2011-bases-answer",
+    "csc-2011-bases",
+    "1",
+    "Each member whose consent is required answers (consent or refuse); the host's request stands for its "
+    "own consent, and no one else answers.",
+)
+def may_answer_base_request(sit: Situation, state: str, host: str | None) -> Verdict:
+    if state == host:
+        return sit.refuse("csc-2011-bases-answer", f"{state} is the host; its request stands for its consent")
+    required = consent_required_from(sit)
+    if state not in required:
+        return sit.refuse(
+            "csc-2011-bases-answer",
+            f"{state} is not among the members whose consent is required ({', '.join(required)})",
+        )
+    return ALLOWED

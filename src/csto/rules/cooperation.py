@@ -1,7 +1,7 @@
-"""Rules on arms supply, training, exercises, the budget, classified information and standing operations.
+"""Rules on arms supply, exercises, the budget, classified information and standing operations.
 
-Arms go at the supplier's domestic price and are not passed on without consent; training follows the
-host's quotas; exercises are in the CSTO's own series; the budget is a scale of shares and posts follow
+Arms go at the supplier's domestic price and are not passed on without consent (training quotas are in
+``csto.rules.training``); exercises are in the CSTO's own series; the budget is a scale of shares and posts follow
 payment; classified reports go only to the members they are released to. Nothing here mutates state.
 """
 
@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from csto.rules.core import ALLOWED, Situation, Verdict, rule
 from csto.rules.membership import taking_part
 
-TRAINING_TERMS = ("free", "preferential", "paid")
 CLASSIFICATIONS = ("unclassified", "restricted", "secret", "top_secret")
 
 
@@ -61,38 +60,6 @@ def retransfer(sit: Situation, holder: str, recipient: str, supplier: str, suppl
         f"{holder} may not pass preferentially supplied products to {recipient} without {supplier}'s prior "
         "written consent",
     )
-
-
-@rule(
-    "training-2005-quota",
-    "training-2005",
-    "whole",
-    "Military personnel are trained under contracts: paid, or within quotas set by the host on preferential "
-    "(host pays tuition, sender upkeep) or free (host pays both) terms.",
-)
-def training_places(
-    sit: Situation, host: str, sender: str, terms: str, places: int, remaining: int | None
-) -> Verdict:
-    for state in (host, sender):
-        v = _participating(sit, state, "training-2005-quota", "the joint training system")
-        if not v.ok:
-            return v
-    if terms not in TRAINING_TERMS:
-        return sit.refuse("training-2005-quota", f"unknown terms '{terms}' (free, preferential or paid)")
-    if places <= 0:
-        return sit.refuse("training-2005-quota", "the number of places must be positive")
-    if terms != "paid":
-        if remaining is None:
-            return sit.refuse(
-                "training-2005-quota",
-                f"{host} has set no {terms} quota for {sender}; only paid places are open",
-            )
-        if places > remaining:
-            return sit.refuse(
-                "training-2005-quota",
-                f"{sender} asks for {places} {terms} places but only {remaining} remain in {host}'s quota",
-            )
-    return ALLOWED
 
 
 @rule(
@@ -230,6 +197,25 @@ def exercise_series(sit: Situation, series: str) -> Verdict:
 )
 def exercise_participation(sit: Situation, state: str) -> Verdict:
     return _participating(sit, state, "exercise-participation", "the collective forces' exercises")
+
+
+def contingents_taking_part(sit: Situation, participants: Iterable[str]) -> list[str]:
+    """The states among ``participants`` that still take part (members, neither frozen nor suspended)."""
+    return sorted(s for s in participants if sit.status(s) == "member")
+
+
+@rule(
+    "exercise-contingents",
+    "forces-2010",
+    "whole",
+    "An exercise of the collective forces takes place with contingents of members taking part; contingents of "
+    "members that froze or were suspended after joining drop out, and with none left it cannot be held.",
+    basis="As exercise-participation: forces are drawn from members taking part (forces agreement 2010).",
+)
+def exercise_contingents(sit: Situation, participants: Iterable[str]) -> Verdict:
+    if not contingents_taking_part(sit, participants):
+        return sit.refuse("exercise-contingents", "no member taking part has sent a contingent")
+    return ALLOWED
 
 
 # --------------------------------------------------------------------------- budget

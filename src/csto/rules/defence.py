@@ -7,7 +7,7 @@ security, stability, territorial integrity and sovereignty, and help at the atta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from csto.rules.core import ALLOWED, Situation, Verdict, rule
 from csto.rules.membership import taking_part
@@ -36,6 +36,26 @@ def may_request_consultation(sit: Situation, requester: str) -> Verdict:
         "consultations",
         outsider=f"{requester} is not a party entitled to ask for consultations ({sit.status(requester)})",
     )
+
+
+@rule(
+    "cst-art2-assistance-measures",
+    "cst",
+    "2",
+    "Since the 2010 amendments (in force 2012) Art. 2 provides assistance measures as well as consultations; "
+    "before them a party entitled to take part could ask only for consultations.",
+)
+def may_request_art2_assistance(sit: Situation, requester: str) -> Verdict:
+    v = may_request_consultation(sit, requester)
+    if not v.ok:
+        return v
+    if not sit.has_code("cst", "2", "assistance_measures"):
+        return sit.refuse(
+            "cst-art2-assistance-measures",
+            "before the 2010 amendments took effect Art. 2 provided consultations, not assistance measures: "
+            "request consultations instead",
+        )
+    return ALLOWED
 
 
 @rule(
@@ -140,6 +160,22 @@ def force_use_body(sit: Situation, body: str, level: str) -> Verdict:
 
 
 @rule(
+    "cst-art6-deployment-order",
+    "cst",
+    "6",
+    "Forces deploy only under a decision to deploy adopted by the Collective Security Council (the heads of "
+    "state) on the case named in the order.",
+)
+def deployment_decided(sit: Situation, case: str, adopted_levels: Iterable[str | None]) -> Verdict:
+    if "deployment" not in set(adopted_levels):
+        return sit.refuse(
+            "cst-art6-deployment-order",
+            f"no decision to deploy has been adopted on case '{case}' by the Collective Security Council",
+        )
+    return ALLOWED
+
+
+@rule(
     "cst-art6-out-of-area",
     "cst",
     "6",
@@ -179,13 +215,33 @@ def peacekeeping_mandate(sit: Situation, host: str, requested_by: str | None, un
 
 
 @rule(
+    "forces-2010-collective-force",
+    "forces-2010",
+    "whole",
+    "The collective forces are those formed under the 2010 agreement and recorded in the data on the day: an "
+    "exercise trains them and a decision tasks them, and a force that does not exist yet cannot be named.",
+    basis="The 2010 agreement on the forces and means of the collective security system; forces.yaml dates "
+    "each force's formation.",
+)
+def collective_forces_exist(sit: Situation, force_ids: Iterable[str]) -> Verdict:
+    known = {f.id for f in sit.alliance.forces}
+    unknown = [f for f in force_ids if f not in known]
+    if unknown:
+        names = ", ".join(f"'{f}'" for f in unknown)
+        return sit.refuse(
+            "forces-2010-collective-force", f"no collective force {names} exists on {sit.day.isoformat()}"
+        )
+    return ALLOWED
+
+
+@rule(
     "forces-registered-strength",
     "forces-2010",
     "whole",
     "Taskings draw on the national contributions registered to a collective force: no state beyond its "
     "registered contribution, no force beyond its registered strength, and only members taking part contribute.",
     basis="The 2010 agreement on the forces and means of the collective security system, and each force's "
-    "registered strength in forces.yaml.",
+    "registered strength in forces.yaml. Only a standing (active) force is tasked, not a planned one.",
 )
 def tasking_within_strength(
     sit: Situation,
@@ -195,7 +251,14 @@ def tasking_within_strength(
     registered_total: float | None,
     registered_by_state: Mapping[str, float],
     already_tasked: int = 0,
+    force_name: str | None = None,
+    force_status: str = "active",
 ) -> Verdict:
+    if force_status != "active":
+        return sit.refuse(
+            "forces-registered-strength",
+            f"{force_name or force_id} is {force_status}, not a standing force that can be tasked",
+        )
     for state, n in contributions.items():
         if n <= 0:
             return sit.refuse(

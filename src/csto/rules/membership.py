@@ -107,10 +107,12 @@ def term_ends(sit: Situation) -> list[dt.date]:
     "cst-art11-term",
     "cst",
     "11",
-    "The treaty runs for five-year terms (automatically renewed since the 1999 protocol); a party that does "
-    "not renew leaves at the end of a term.",
+    "The treaty runs for five-year terms (automatically renewed since the 1999 protocol); a party (and only a "
+    "party) that does not renew leaves at the end of a term.",
 )
 def non_renewal(sit: Situation, state: str, effective: dt.date) -> Verdict:
+    if not sit.is_member(state):
+        return sit.refuse("cst-art11-term", f"{state} is not a party")
     ends = term_ends(sit)
     if effective not in ends:
         upcoming = [d for d in ends if d >= sit.day]
@@ -208,6 +210,26 @@ def frozen_participation(sit: Situation, state: str, activity: str) -> Verdict:
         return sit.refuse(
             "practice-frozen-participation",
             f"{state} has frozen its participation: it stands aside from {activity} until it resumes",
+        )
+    return ALLOWED
+
+
+@rule(
+    "practice-freeze-declaration",
+    "charter",
+    "12",
+    "Only a member taking part can declare its participation frozen (practice since 2024): a frozen, "
+    "suspended or former member, or a non-member, has nothing to freeze.",
+    uncertain=True,
+    basis="Armenia 2024: the Prime Minister declared participation frozen (fact sheet, membership_history); "
+    "no legal clause on freezing was located.",
+)
+def may_freeze(sit: Situation, state: str) -> Verdict:
+    if sit.status(state) != "member":
+        return sit.refuse(
+            "practice-freeze-declaration",
+            f"only a member taking part can freeze its participation ({state}: "
+            f"{sit.status(state) or 'no status'})",
         )
     return ALLOWED
 
