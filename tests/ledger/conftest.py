@@ -13,15 +13,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ConfigDict
 
+from csto.events import EVENT_TYPES, EventBody, register
 from csto.ledger import Event, SqlLedger, open_ledger
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
+
+class _FreeForm(EventBody):
+    """A test event that takes any plain JSON fields: the ledger's mechanics do not depend on the data."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+#: Test-only event types (registered once per process): the ledger's chain, concurrency and format tests
+#: append these; tests/ledger/test_typed.py covers the engine's own types.
+TEST_TYPES = ("NoteTaken", "NoteFiled", "PingSent")
+for _name in TEST_TYPES:
+    if _name not in EVENT_TYPES:
+        register(type(_name, (_FreeForm,), {"__module__": __name__, "__doc__": f"Test event {_name}."}))
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-def ev(stream: str, type: str = "VoteCast", i: int = 0, **data: Any) -> Event:
+def ev(stream: str, type: str = "NoteTaken", i: int = 0, **data: Any) -> Event:
     """A small event; ``i`` moves ``at`` forward by hours and is kept in the data."""
     return Event(stream=stream, type=type, at=T0 + timedelta(hours=i), data={"i": i, **data})
 

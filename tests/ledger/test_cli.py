@@ -34,9 +34,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def _fill(ledger: SqlLedger, n: int = 6) -> list[StoredEvent]:
     out: list[StoredEvent] = []
     for i in range(n):
-        out += ledger.append(
-            [ev(f"accession/SRB-{i % 2}", "VoteCast" if i else "RequestLodged", i, vote="yes")]
-        )
+        out += ledger.append([ev(f"accession/SRB-{i % 2}", "NoteTaken" if i else "NoteFiled", i, vote="yes")])
     return out
 
 
@@ -54,7 +52,7 @@ def test_show_prints_a_table_of_events(
     code, out, _ = run_cli(capsys, "ledger", "show", "--db", ledger_url)
     assert code == 0
     assert "6 of 6 events" in out
-    assert "accession/SRB-1" in out and "RequestLodged" in out and "2024-03-01 09:00:00" in out
+    assert "accession/SRB-1" in out and "NoteFiled" in out and "2024-03-01 09:00:00" in out
 
 
 def test_show_json_filters_by_stream_and_keeps_the_last_n(
@@ -88,7 +86,7 @@ def test_verify_of_a_tampered_ledger_exits_1_naming_the_event(
     raw.set(4, "data", raw.get(4, "data").replace('"yes"', '"yas"'))
     code, out, _ = run_cli(capsys, "ledger", "verify", "--db", ledger_url)
     assert code == 1
-    assert "seq 4" in out and "accession/SRB-1" in out and "VoteCast" in out and "hash mismatch" in out
+    assert "seq 4" in out and "accession/SRB-1" in out and "NoteTaken" in out and "hash mismatch" in out
     code, out, _ = run_cli(capsys, "ledger", "verify", "--db", ledger_url, "--json")
     doc = json.loads(out)
     assert code == 1
@@ -96,7 +94,7 @@ def test_verify_of_a_tampered_ledger_exits_1_naming_the_event(
         False,
         4,
         "accession/SRB-1",
-        "VoteCast",
+        "NoteTaken",
         3,
     )
 

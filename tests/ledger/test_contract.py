@@ -47,7 +47,7 @@ def _fill(ledger: Ledger, n: int = 9) -> list[StoredEvent]:
     """n events over three streams and two types, one append each."""
     out: list[StoredEvent] = []
     for i in range(n):
-        kind = "VoteCast" if i % 3 else "RequestLodged"
+        kind = "NoteTaken" if i % 3 else "NoteFiled"
         out += ledger.append([ev(f"accession/S-{i % 3}", kind, i, member="ARM", vote="yes")])
     return out
 
@@ -61,7 +61,7 @@ class TestLedgerContract:
 
     def test_append_assigns_seq_version_and_links_hashes(self, ledger: SqlLedger) -> None:
         first = ledger.append([ev("a/1", i=0), ev("a/1", i=1)])
-        second = ledger.append([ev("b/1", "RequestLodged", 2)])
+        second = ledger.append([ev("b/1", "NoteFiled", 2)])
         stored = first + second
         assert [(e.seq, e.stream, e.version) for e in stored] == [(1, "a/1", 1), (2, "a/1", 2), (3, "b/1", 1)]
         assert stored[0].prev_hash == GENESIS_HASH
@@ -158,7 +158,7 @@ class TestLedgerContract:
         _fill(ledger, 3)
         before = _snapshot(ledger)
         # Validation is bypassed so that the bad event reaches append: the 3rd of 4 cannot be serialised.
-        bad = Event.model_construct(stream="accession/S-0", type="VoteCast", at=T0, data={"x": object()})  # type: ignore[dict-item]
+        bad = Event.model_construct(stream="accession/S-0", type="NoteTaken", at=T0, data={"x": object()})  # type: ignore[dict-item]
         batch = [ev("accession/S-0", i=10), ev("accession/S-0", i=11), bad, ev("accession/S-0", i=12)]
         with pytest.raises(LedgerError) as info:
             ledger.append(batch)
@@ -170,7 +170,7 @@ class TestLedgerContract:
         assert ledger.verify().ok
 
     def test_failed_append_of_naive_timestamp_writes_nothing(self, ledger: SqlLedger) -> None:
-        naive = Event.model_construct(stream="s", type="VoteCast", at=T0.replace(tzinfo=None), data={})
+        naive = Event.model_construct(stream="s", type="NoteTaken", at=T0.replace(tzinfo=None), data={})
         with pytest.raises(LedgerError):
             ledger.append([ev("s"), naive])
         assert ledger.head() is None
@@ -407,13 +407,17 @@ class TestLedgerContract:
             "import sys\n"
             "from datetime import datetime, UTC\n"
             "from csto.ledger import Event, open_ledger\n"
+            "import tests.ledger.conftest\n"  # registers the test event types (PingSent)
             "url, stream, n = sys.argv[1], sys.argv[2], int(sys.argv[3])\n"
             "with open_ledger(url) as led:\n"
             "    for i in range(n):\n"
             "        now = datetime.now(UTC)\n"
             "        led.append([Event(stream=stream, type='PingSent', at=now, data={'i': i})])\n"
         )
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(SRC), str(SRC.parent), os.environ.get("PYTHONPATH", "")]),
+        }
         n = 30
         procs = [
             subprocess.Popen([sys.executable, "-c", script, ledger_url, f"proc/{k}", str(n)], env=env)

@@ -20,7 +20,7 @@ from .conftest import T0
 def test_path_and_sqlite_url_open_the_same_file(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with open_ledger(str(path)) as led:
-        led.append([Event(stream="s", type="VoteCast", at=T0)])
+        led.append([Event(stream="s", type="NoteTaken", at=T0)])
     with open_ledger(f"sqlite:///{path}") as again:
         assert again.stream_version("s") == 1
     with open_ledger(path) as as_path:  # os.PathLike works too
@@ -58,7 +58,7 @@ def test_schema_has_unique_seq_and_stream_version(tmp_path: Path) -> None:
 
 def test_in_memory_ledger_works_and_is_private_to_its_object() -> None:
     with open_ledger("sqlite://") as a, open_ledger(":memory:") as b:
-        a.append([Event(stream="s", type="VoteCast", at=T0)])
+        a.append([Event(stream="s", type="NoteTaken", at=T0)])
         assert a.verify().count == 1
         assert b.head() is None
 

@@ -97,20 +97,28 @@ def show(
 
 @app.command()
 def verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Walk the hash chain; exit 0 if it is intact, 1 naming the first bad event otherwise."""
+    """Walk the hash chain; exit 0 if it is intact, 1 naming the first bad event, 2 for an unknown type."""
     with _open(db, create=False) as ledger:
         report = ledger.verify()
     if as_json:
         print_json(report.to_dict())
     elif report.ok:
         typer.echo(f"chain intact: {report.count} events")
+    elif report.unreadable:
+        typer.echo(
+            f"event {report.first_bad_seq}: {report.reason} (stream {report.stream!r}); the chain up to it "
+            f"is intact ({report.count} events), but this version of csto cannot read it",
+            err=True,
+        )
     else:
         typer.echo(
             f"chain broken at seq {report.first_bad_seq} (stream {report.stream!r}, type {report.type!r}): "
             f"{report.reason}; {report.count} events before it are intact"
         )
     if not report.ok:
-        raise SystemExit(1)  # not typer.Exit: csto.cli.main runs Typer in non-standalone mode
+        raise SystemExit(
+            2 if report.unreadable else 1
+        )  # not typer.Exit: csto.cli.main runs Typer in non-standalone mode
 
 
 @app.command()

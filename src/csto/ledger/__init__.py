@@ -2,7 +2,8 @@
 
 Events go in with ``open_ledger(url_or_path).append([...])`` and come out in one global order (``seq``);
 the SQLite (default) and PostgreSQL backends share one SQLAlchemy Core schema. This package may import
-only the standard library, pydantic, SQLAlchemy, psycopg and ``csto.errors``: never a layer above it.
+only the standard library, pydantic, SQLAlchemy, psycopg, ``csto.errors`` and the event classes
+(``csto.events``, whose registry every append and ``verify`` reads through): never a layer above it.
 
 Why SQLAlchemy Core and not the ``eventsourcing`` library (evaluated from its 9.x documentation,
 not installed): its recorders store ``StoredEvent(originator_id, originator_version, topic,

@@ -1,7 +1,9 @@
 """The chain walker shared by ``verify()`` and ``import_jsonl()``: checks one raw record at a time.
 
 A record is checked as stored (text columns), not as parsed, so a tampered row that no longer parses
-is reported rather than crashing the walk. It must not read or write any database itself.
+is reported rather than crashing the walk. Once its hash holds, its type and data are read through the
+event registry (``csto.events``): an unknown type is named with its seq. It must not read or write any
+database itself.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from csto.errors import InputError
+from csto.events import UnknownEventType, parse
 from csto.ledger.events import GENESIS_HASH, canonical_at, canonical_json, record_hash
 
 __all__ = ["ChainChecker", "ChainFault", "RawRecord"]
@@ -38,6 +42,8 @@ class ChainFault:
     type: str
     field: str
     reason: str
+    #: The chain holds but the event is not one this code reads (unknown type, or data unlike its class).
+    unreadable: bool = False
 
 
 @dataclass(slots=True)
@@ -53,8 +59,15 @@ class ChainChecker:
     versions: dict[str, int] = field(default_factory=dict)
 
     def check(self, rec: RawRecord) -> ChainFault | None:
-        def fault(column: str, reason: str) -> ChainFault:
-            return ChainFault(seq=rec.seq, stream=rec.stream, type=rec.type, field=column, reason=reason)
+        def fault(column: str, reason: str, *, unreadable: bool = False) -> ChainFault:
+            return ChainFault(
+                seq=rec.seq,
+                stream=rec.stream,
+                type=rec.type,
+                field=column,
+                reason=reason,
+                unreadable=unreadable,
+            )
 
         expected_seq = self.last_seq + 1
         if rec.seq != expected_seq:
@@ -103,6 +116,12 @@ class ChainChecker:
                 f"hash mismatch: stored {rec.hash[:12]}…, recomputed {recomputed[:12]}… "
                 "(the event's content was altered)",
             )
+        try:
+            parse(rec.type, data)
+        except UnknownEventType:
+            return fault("type", f"unknown event type {rec.type!r}", unreadable=True)
+        except InputError as exc:
+            return fault("data", str(exc), unreadable=True)
         self.count += 1
         self.last_seq = rec.seq
         self.last_hash = rec.hash

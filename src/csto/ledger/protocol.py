@@ -29,7 +29,9 @@ class VerifyReport:
     """The result of walking the hash chain.
 
     ``count`` is the number of events found intact (all of them when ``ok``; those before
-    ``first_bad_seq`` otherwise). ``stream``/``type`` name the first bad event where it could be read.
+    ``first_bad_seq`` otherwise). ``stream``/``type`` name the first bad event where it could be read,
+    ``unreadable`` is true when the chain holds but this code cannot read that event (an unknown event
+    type, or data that does not fit its class): a ledger written by other code, not a tampered one.
     ``head_hash`` is the hash of the last intact event (``None`` for an empty ledger): keep it
     somewhere else to detect a rewritten or truncated tail later.
     """
@@ -41,6 +43,7 @@ class VerifyReport:
     stream: str | None = None
     type: str | None = None
     head_hash: str | None = None
+    unreadable: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -3,7 +3,8 @@
 Writers serialise on a database lock taken inside the transaction (SQLite ``BEGIN IMMEDIATE``,
 PostgreSQL ``LOCK TABLE ... IN EXCLUSIVE MODE``), so seq and the hash chain stay gap-free across
 threads and processes; unique keys on ``seq`` and ``(stream, version)`` back that up. This module
-never updates or deletes an event row, and knows nothing about what the events mean.
+never updates or deletes an event row; ``append`` reads each event through its class (``csto.events``)
+and refuses an unknown type or ill-fitting data before anything is written.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, Engine, Row
 from sqlalchemy.pool import StaticPool
 
-from csto.errors import LedgerError
+from csto.errors import InputError, LedgerError
+from csto.events import serialise
 from csto.ledger.chain import ChainChecker, RawRecord
 from csto.ledger.events import GENESIS_HASH, Event, StoredEvent, canonical_at, canonical_json, record_hash
 from csto.ledger.jsonl import event_line, header_line, read_export, trailer_line
@@ -387,13 +389,23 @@ class SqlLedger:
         rows: list[tuple[Event, str, str]] = []
         for i, ev in enumerate(batch):
             try:
-                rows.append((ev, canonical_json(ev.data), canonical_at(ev.at)))
+                row = (ev, canonical_json(ev.data), canonical_at(ev.at))
             except (ValueError, TypeError, AttributeError) as exc:
                 raise self._error(
                     f"events[{i}] cannot be recorded: {exc}; nothing was written",
                     field=f"events[{i}]",
                     expected="plain JSON data and a timezone-aware 'at'",
                 ) from None
+            try:
+                # Read through its class (csto.events): a known type, with the fields it declares.
+                serialise(ev.type, ev.data)
+            except InputError as exc:
+                raise self._error(
+                    f"events[{i}] cannot be recorded: {exc.message}; nothing was written",
+                    field=f"events[{i}].{exc.field or 'data'}",
+                    expected=exc.expected,
+                ) from None
+            rows.append(row)
         req = _Append(stream, rows, expected_version)
         with self._queue_lock:
             self._queue.append(req)
@@ -523,6 +535,7 @@ class SqlLedger:
                     stream=fault.stream,
                     type=fault.type,
                     head_hash=checker.last_hash if checker.count else None,
+                    unreadable=fault.unreadable,
                 )
         return VerifyReport(
             ok=True, count=checker.count, head_hash=checker.last_hash if checker.count else None
