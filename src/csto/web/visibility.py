@@ -1,77 +1,76 @@
-"""What the ledger browser may show a user: intelligence reports only to those they are released to.
+"""What the ledger browser may show a user: an intelligence report's events only to those the engine lets read it.
 
-The engine refuses a read of a report that was not released to the reader (``classified-2004``); the
-browser must not leak the same report by showing its stored events. Control sees everything; a
-delegation sees a classified report's events if its state filed it or it was released to it, unless the
-state is frozen (classified only) or suspended (nothing) that day per the data; the Secretary-General and
-observers see unclassified reports only. Everything else in the ledger is shown to every user.
+It holds no releasability rule of its own. Each exercise's events (one scope of the shared ledger) are
+replayed into an ``Engine``, and ``Engine.may_read`` judges the user against the report under the rule
+in ``csto.rules`` and the statuses of the played world: a suspension or freeze played in the exercise
+counts, whatever the static data says. Control sees everything; a delegation reads as its state; any
+other role reads as a non-member (unclassified reports only). Everything else in the ledger is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from csto.errors import CstoError
 from csto.ledger import StoredEvent
+from csto.ledger.scoped import SEP, ScopedLedger
 from csto.ledger.sql import SqlLedger
 from csto.model import Dataset
+from csto.procedures import Engine
 from csto.report.events import describe
+from csto.session import from_ledger
 from csto.web.store import User
 
 INTEL_EVENTS = frozenset({"ReportFiled", "ReportRead", "ReleaseExtended"})
 RESTRICTED = "Restricted intelligence report (not released to you)"
 
 
-@dataclass
-class Release:
-    """A report's originator, classification and the states it is released to (all releases so far)."""
-
-    originator: str
-    classification: str
-    to: set[str] = field(default_factory=set)
+def scope_of(stream: str) -> str | None:
+    """The exercise a stored stream belongs to ('<scope>:<stream>'), or None for an unscoped stream."""
+    scope, sep, _ = stream.partition(SEP)
+    return scope if sep else None
 
 
-def releases(ledger: SqlLedger, stream: str) -> Release | None:
-    rel: Release | None = None
-    for e in ledger.read(stream):
-        if e.type == "ReportFiled":
-            rel = Release(
-                str(e.data["originator"]), str(e.data["classification"]), _states(e.data["releasable_to"])
-            )
-        elif e.type == "ReleaseExtended" and rel is not None:
-            rel.to |= _states(e.data["to"])
-    return rel
+def _scope_events(ledger: SqlLedger, scope: str | None) -> Iterator[StoredEvent]:
+    if scope is not None:
+        return ScopedLedger(ledger, scope).read()
+    return (e for e in ledger.read() if scope_of(e.stream) is None)
 
 
-def _states(value: Any) -> set[str]:
-    return {str(x) for x in value} if isinstance(value, list) else set()
+def played(ledger: SqlLedger, ds: Dataset, scope: str | None) -> Engine | None:
+    """The engine of one exercise, replayed from its events (None if they do not replay)."""
+    engine = Engine(ds)
+    try:
+        engine.replay(from_ledger(e) for e in _scope_events(ledger, scope))
+    except CstoError:
+        return None
+    return engine if engine.opened else None
 
 
-def may_see(user: User, rel: Release | None, ds: Dataset, e: StoredEvent) -> bool:
+def reader_of(user: User) -> str:
+    """Who the user reads as: its state for a delegation, else its role (never a member's code)."""
+    return user.state if user.role == "delegation" and user.state else user.role
+
+
+def may_see(user: User, engine: Engine | None, stream: str) -> bool:
+    """Whether ``user`` may see the events of the report in ``stream`` (inner name ``intel/<case>``)."""
     if user.role == "control":
         return True
-    if rel is None:
+    if engine is None:
         return False
-    state = user.state if user.role == "delegation" else None
-    status = None
-    if state is not None:
-        st = ds.state(state)
-        status = st.status_at(e.at.date()) if st is not None else None
-    if status == "suspended":
+    _, _, case = stream.partition("/")
+    try:
+        return engine.may_read(reader_of(user), case).ok
+    except CstoError:
         return False
-    if rel.classification == "unclassified":
-        return True
-    if state is None or status == "frozen":
-        return False
-    return state == rel.originator or state in rel.to
 
 
 def visible(
     events: Iterable[StoredEvent], user: User, ledger: SqlLedger, ds: Dataset
 ) -> list[dict[str, Any]]:
     """The events as rows for ``user``: a restricted one keeps its place, type and hash, not its content."""
-    cache: dict[str, Release | None] = {}
+    engines: dict[str | None, Engine | None] = {}
     out = []
     for e in events:
         row: dict[str, Any] = {
@@ -83,10 +82,12 @@ def visible(
             "restricted": False,
             "text": describe(e.type, e.data),
         }
-        if e.type in INTEL_EVENTS:
-            if e.stream not in cache:
-                cache[e.stream] = releases(ledger, e.stream)
-            if not may_see(user, cache[e.stream], ds, e):
+        if e.type in INTEL_EVENTS and user.role != "control":
+            scope = scope_of(e.stream)
+            if scope not in engines:
+                engines[scope] = played(ledger, ds, scope)
+            inner = e.stream.partition(SEP)[2] if scope is not None else e.stream
+            if not may_see(user, engines[scope], inner):
                 row["text"], row["restricted"] = RESTRICTED, True
         out.append(row)
     return out
