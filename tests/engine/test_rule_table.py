@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from csto.commands.engine import rule_coverage
+from tools.rule_coverage import rule_coverage
+
 from csto.model import load_dataset
 from csto.rules import RULES, rule_table
 

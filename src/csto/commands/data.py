@@ -297,7 +297,7 @@ def treaty(
 ) -> None:
     """The provisions in force on a date, or one article with the amendments that changed it."""
     if rules:
-        from csto.commands.engine import show_rules
+        from csto.commands.rule_table import show_rules
 
         show_rules(json_out=json_out)
         return

@@ -1,4 +1,4 @@
-"""Commands that drive the engine: ``csto play SCRIPT`` and the rule table behind ``csto treaty --rules``.
+"""Commands that drive the engine: ``csto play SCRIPT``.
 
 ``play`` checks the whole script first (file, line, field), then takes each step through a session
 bound to the ledger; refusals are printed with their article and write nothing.
@@ -174,75 +174,3 @@ def _stamp(at: dt.datetime, start: dt.datetime, tz: dt.tzinfo) -> str:
     hours = (at - start).total_seconds() / 3600
     local = at.astimezone(tz)
     return f"{local:%Y-%m-%d %H:%M} {hours:+6.1f} h"
-
-
-def rule_coverage(root: Path | None = None) -> dict[str, list[str]]:
-    """Which tests cover each rule: a test marked ``@covers("rule-id")`` or asserting ``refused.rule == "rule-id"``."""
-    import ast
-
-    base = root or Path(__file__).resolve().parents[3] / "tests"
-    out: dict[str, list[str]] = {}
-    if not base.is_dir():
-        return out
-    for f in sorted(base.rglob("test_*.py")):
-        try:
-            tree = ast.parse(f.read_text(encoding="utf-8"))
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith(
-                "test"
-            ):
-                continue
-            ids: set[str] = set()
-            for deco in node.decorator_list:
-                if (
-                    isinstance(deco, ast.Call)
-                    and getattr(deco.func, "id", getattr(deco.func, "attr", "")) == "covers"
-                ):
-                    ids |= {
-                        a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
-                    }
-            for sub in ast.walk(node):
-                if (
-                    isinstance(sub, ast.Compare)
-                    and isinstance(sub.left, ast.Attribute)
-                    and sub.left.attr == "rule"
-                ):
-                    ids |= {
-                        c.value
-                        for c in sub.comparators
-                        if isinstance(c, ast.Constant) and isinstance(c.value, str)
-                    }
-            for rid in ids:
-                out.setdefault(rid, []).append(f"{f.relative_to(base.parent)}::{node.name}")
-    return out
-
-
-def show_rules(json_out: bool = False) -> None:
-    """Print every rule with its article (as in force today) and the tests that cover it."""
-    from csto.model import load
-    from csto.rules import rule_table
-
-    a = load()
-    cover = rule_coverage()
-    rows = []
-    for r in rule_table():
-        rows.append(
-            {**r, "citation": a.cite(r["instrument"], r["article"]), "tests": cover.get(r["rule"], [])}
-        )
-    if json_out:
-        print_json({"rules": rows, "tests_found": bool(cover)})
-        return
-    from rich.table import Table
-
-    t = Table(title=f"{len(rows)} rules of the engine", title_justify="left", show_lines=True)
-    for col in ("Rule", "Article", "What it checks", "Tests"):
-        t.add_column(col, overflow="fold")
-    for r in rows:
-        flag = " [yellow](uncertain)[/yellow]" if r["uncertain"] else ""
-        tests = (
-            "\n".join(r["tests"]) if r["tests"] else ("[red]none[/red]" if cover else "(tests not shipped)")
-        )
-        t.add_row(r["rule"], r["citation"] + flag, r["summary"], tests)
-    console().print(t)

@@ -1,0 +1,1 @@
+"""Tests of what ships: the built wheel, installed apart from the source tree, and its package data."""
