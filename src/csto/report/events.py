@@ -12,12 +12,16 @@ from typing import Any
 
 from csto.errors import InputError
 from csto.events import parse
-from csto.events.base import generic_line
+from csto.events.base import EventBody, generic_line
 
 
 def describe(type_: str, data: Mapping[str, Any]) -> str:
     """A short sentence for an event."""
     try:
-        return parse(type_, data).describe()
+        body = parse(type_, data)
     except InputError:
         return generic_line(type_, data)
+    if type(body).describe is EventBody.describe:
+        # Told the generic way: list the fields in the order they came (as written, or as stored).
+        return generic_line(type_, data)
+    return body.describe()
