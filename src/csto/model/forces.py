@@ -48,6 +48,18 @@ class Force(Sourced):
     def exists_on(self, day: dt.date) -> bool:
         return self.established.date <= day
 
+    def registered_by_state(self, day: dt.date) -> dict[str, float]:
+        """Each state's registered personnel in the contributions active on ``day``."""
+        return {
+            c.state: c.personnel.value
+            for c in self.contributions
+            if c.personnel is not None and c.active_on(day)
+        }
+
+    @property
+    def registered_total(self) -> float | None:
+        return self.registered_strength.value if self.registered_strength else None
+
 
 class Base(Sourced):
     """A foreign (Russian) military base on a member's territory."""

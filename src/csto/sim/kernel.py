@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from csto.game.arrivals import cached_plan
+from csto.game.scenario import Scenario
+from csto.game.tasking import force_for, personnel_needed, standing_offer
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import FACTORS, PolicyParams, nominal_draw
 from csto.policy.model import HOSTILE_BASE, factor_values, split_force
 from csto.rules.defence import tasking_within_strength
-from csto.sim.runner import cached_plan, prepare
-from csto.sim.scenario import Scenario
+from csto.sim.runner import prepare
 
 LEVEL_INDEX = {lv: i for i, lv in enumerate(RESPONSE_LADDER)}
 
@@ -187,21 +189,15 @@ def _deploy(
     fallback: np.ndarray,
 ) -> None:
     tm = params.timing
-    choice = next((f for f in params.forces if f.kind == sc.kind), None)
-    if choice is None:
+    force_id = force_for(params, sc)
+    if force_id is None:
         return
-    force_id = choice.force
-    if choice.central_asia_force and sc.location.state in params.central_asia:
-        force_id = choice.central_asia_force
     from csto.model import view_at
 
     view = view_at(ds, sc.request_time.date())
     force = next((f for f in view.forces if f.id == force_id), None)
-    strength = force.registered_strength.value if force and force.registered_strength else 2000.0
-    needed = sc.force_size or max(
-        100, int(round(choice.share_of_strength * sc.intensity * strength / 10) * 10)
-    )
-    offer = np.array([_offer(params, m) for m in order])
+    needed = personnel_needed(params, sc, force)
+    offer = np.array([standing_offer(params, m) for m in order])
     feats_parties = {sc.request.state, sc.location.state}
     can_offer = np.array([m not in feats_parties for m in order])
     from csto.procedures import Engine
@@ -209,15 +205,7 @@ def _deploy(
     eng = Engine(ds)
     eng.replay([eng.open(sc.request_time)])
     sit = eng.world.situation()
-    by_state = (
-        {
-            c.state: c.personnel.value
-            for c in force.contributions
-            if c.personnel is not None and c.active_on(sit.day)
-        }
-        if force
-        else {}
-    )
+    by_state = force.registered_by_state(sit.day) if force else {}
     # each trial's set of supporters who can offer forces, as a bit pattern (members are few: < 2**M codes)
     codes = np.zeros(dep.size, dtype=np.int64)
     whole = dep.size == chosen.shape[1]
@@ -247,9 +235,7 @@ def _deploy(
                 sit,
                 force_id,
                 contributions,
-                registered_total=force.registered_strength.value
-                if force and force.registered_strength
-                else None,
+                registered_total=force.registered_total if force else None,
                 registered_by_state=by_state,
             ).ok
         )
@@ -275,7 +261,7 @@ def _deploy(
         firsts = start + np.maximum(0.5, a_first[0] + shift)
         last = start + np.maximum(0.5, a_last[0] + shift)
         first_units[:] = np.round(firsts, 2)
-        all_in[:] = np.round(np.maximum(firsts + 1.0, last), 2)
+        all_in[:] = np.round(last, 2)
         personnel[:] = total_u[0]
         return
     ok_t, planned_t = ok_u[inverse], planned[inverse]
@@ -287,10 +273,5 @@ def _deploy(
     firsts = start + np.maximum(0.5, a_first[gi] + shift)
     last = start + np.maximum(0.5, a_last[gi] + shift)
     first_units[go] = np.round(firsts, 2)
-    all_in[go] = np.round(np.maximum(firsts + 1.0, last), 2)
+    all_in[go] = np.round(last, 2)
     personnel[go] = total_u[gi]
-
-
-def _offer(params: PolicyParams, iso3: str) -> int:
-    prof = params.member(iso3)
-    return int(prof.min_contingent.value) if prof else 100

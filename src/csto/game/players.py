@@ -1,0 +1,134 @@
+"""Players: who picks the moves of a seat. ``ModelPlayer`` plays member states and the offices with
+the decision model and says why; in a trial it holds every seat, and chance holds the clock.
+
+The model's rules of play live here once: the lead state votes first and the others know its stance;
+help (assistance, deployment) is tabled only if soundings find a provider besides the parties and
+the lead state backs it; the convener puts proposals down the ladder and concludes when none is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from csto.game import sequence
+from csto.game.moves import Move
+from csto.game.state import CrisisState
+from csto.policy import CrisisFeatures, Draw, MemberVote, PolicyParams, member_vote
+from csto.policy.model import Reason, frozen_vote
+
+
+def reason_text(reasons: tuple[Reason, ...] | list[Reason], n: int = 3) -> list[str]:
+    """The strongest factors of a stance, as short texts ('(assumed)' where the weight is assumed)."""
+    return [
+        f"{r.factor.replace('_', ' ')} {r.contribution:+.2f}" + (" (assumed)" if r.assumed else "")
+        for r in reasons[:n]
+    ]
+
+
+def council_votes(
+    params: PolicyParams, draw: Draw, level: str, feats: CrisisFeatures, entitled: list[str]
+) -> list[MemberVote]:
+    """Every entitled member's stance on ``level``: the lead state first, the others knowing its stance."""
+    lead = params.lead_state
+    lead_vote = member_vote(lead, level, feats, params, draw) if lead in entitled else None
+    stance = lead_vote.stance if lead_vote else None
+    out = [lead_vote] if lead_vote else []
+    for s in entitled:
+        if s != lead:
+            out.append(member_vote(s, level, feats, params, draw, stance))
+    return out
+
+
+@dataclass
+class Sounding:
+    """One rung considered by the convener: the model's votes on it, and whether it was tabled."""
+
+    level: str
+    votes: list[MemberVote]
+    tabled: bool
+    why: str = ""
+
+
+@dataclass
+class ModelPlayer:
+    """The decision model at every seat it holds (one instance may hold many seats)."""
+
+    params: PolicyParams
+    draw: Draw
+    soundings: list[Sounding] = field(default_factory=list)
+    _cache: dict[tuple[Any, ...], list[MemberVote]] = field(default_factory=dict)
+
+    def votes(self, st: CrisisState, level: str) -> list[MemberVote]:
+        """The model's stance of every seat taking part, frozen members recorded as standing aside."""
+        c = st.case
+        b = c.ballot if c is not None else None
+        entitled = [s for s in (b.entitled if b else []) if s not in (b.frozen if b else [])]
+        injects = sum(1 for e in st.events if e.type == "InjectMade")
+        key = (level, tuple(entitled), injects)
+        if key not in self._cache:
+            out = council_votes(self.params, self.draw, level, st.features(), entitled)
+            out += [frozen_vote(s, level) for s in (b.frozen if b else [])]
+            self._cache[key] = out
+        return self._cache[key]
+
+    def current_level(self, st: CrisisState) -> str:
+        c = st.case
+        return str(c.ballot.proposal.get("level") or sequence.ceiling(st)) if c is not None else "none"
+
+    def choose(self, st: CrisisState, beat: sequence.Beat) -> Move:
+        """The model's move for the step the sequence waits on."""
+        if beat.kind == "vote":
+            level = self.current_level(st)
+            v = next(x for x in self.votes(st, level) if x.iso3 == beat.seat)
+            why = "; ".join(reason_text(v.reasons)) or "no strong factor"
+            return Move(beat.seat, "vote", beat.case, {"position": v.stance, "reason": f"model: {why}"})
+        if beat.kind == "propose":
+            return self.table(st, beat)
+        return Move(beat.seat, beat.kind, beat.case, dict(beat.params))
+
+    def table(self, st: CrisisState, beat: sequence.Beat) -> Move:
+        """The next rung down the ladder that soundings support, or the case's conclusion."""
+        c = st.case
+        assert c is not None
+        ladder = sequence.ladder(st)
+        tried = {str(e.data["proposal"].get("level")) for e in c.history if e.type == "ProposalTabled"}
+        tried |= {
+            str(r.params.get("level")) for r in st.refusals if r.kind == "propose" and r.case == beat.case
+        }
+        tried |= {s.level for s in self.soundings}
+        if c.kind == "statement" and c.ballot.rounds:
+            tried.add("statement")
+        lowest = max((ladder.index(lv) for lv in tried if lv in ladder), default=-1)
+        for level in ladder[lowest + 1 :]:
+            votes = self.votes(st, level)
+            if level in sequence.HELP_LEVELS:
+                lead = self.params.lead_state
+                parties = sequence.parties(st)
+                providers = [v.iso3 for v in votes if v.stance == "support" and v.iso3 not in parties]
+                if not providers or not (lead in parties or lead in providers):
+                    why = (
+                        "the lead state does not back it"
+                        if providers
+                        else "no member besides the parties backs it"
+                    )
+                    self.soundings.append(Sounding(level, votes, False, why))
+                    continue
+            self.soundings.append(Sounding(level, votes, True))
+            return Move(beat.seat, "propose", beat.case, {"level": level})
+        return Move(beat.seat, "conclude", beat.case, {"summary": "no decision"})
+
+    def expectations(self, st: CrisisState, level: str, humans: dict[str, str]) -> list[dict[str, Any]]:
+        """What the model expects of every seat on ``level`` (recorded in the room beside the votes)."""
+        return [
+            {
+                "state": v.iso3,
+                "stance": v.stance,
+                "score": v.score,
+                "offer": v.offer,
+                "reasons": reason_text(v.reasons),
+                "holder": "human" if v.iso3 in humans else "model",
+            }
+            for v in self.votes(st, level)
+            if v.iso3 not in (st.case.ballot.frozen if st.case else [])
+        ]

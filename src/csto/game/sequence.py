@@ -1,0 +1,231 @@
+"""The crisis sequence, written once: lodge, convene, propose, vote, close, task, order, arrive, operate,
+withdraw. ``next_beat`` reads the state and says which seat the crisis waits on, for which step, and
+from when (chance sets the delays).
+
+The trial driver plays these beats with model players; the room shows them as what is expected and
+lets people take any legal move instead. It never decides whether a step is allowed: the engine's
+procedures and rules do, and a refused step is recorded and the sequence moves past it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from csto.game.chance import DEPARTURE_INTERVAL_H, OPERATIONS_DELAY_H, TASKING_DELAY_H
+from csto.game.features import request_params
+from csto.game.seats import JOINT_STAFF, SECRETARIAT
+from csto.model import RESPONSE_LADDER
+
+if TYPE_CHECKING:
+    from csto.game.state import CrisisState
+
+#: The case ids of the crisis and of its deployment.
+CASE = "crisis"
+DEPLOY = "crisis-deployment"
+#: Rungs that send help: tabled only after soundings find providers (see ``players``).
+HELP_LEVELS = ("assistance", "deployment")
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What the crisis waits on: ``seat`` to take ``kind`` on ``case``, not before ``not_before``."""
+
+    seat: str
+    kind: str
+    case: str
+    params: dict[str, Any] = field(default_factory=dict)
+    not_before: dt.datetime | None = None
+    why: str = ""
+
+
+def _h(hours: float) -> dt.timedelta:
+    return dt.timedelta(hours=hours)
+
+
+def lodging(st: CrisisState) -> list[tuple[str, str, dict[str, Any]]]:
+    """Who opens the crisis case, in order of preference: the request, consultations, a draft statement."""
+    sc = st.scenario
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    if sc.request.article in ("art4", "art2") and sc.request.state is not None:
+        out.append((sc.request.state, "request_assistance", request_params(sc)))
+    affected = sc.request.state or sc.location.state
+    if st.engine.world.statuses.get(affected) == "member":
+        out.append((affected, "request_consultation", {"subject": sc.title, "threat": sc.framing or sc.kind}))
+    out.append((SECRETARIAT, "draft_statement", {"subject": sc.title, "text": "call for calm and restraint"}))
+    return out
+
+
+def ceiling(st: CrisisState) -> str:
+    """The highest rung the lodged case allows."""
+    c = st.case
+    if c is None:
+        return "none"
+    if c.kind == "assistance":
+        return "deployment" if c.request.get("article") == "art4" else "assistance"
+    return {"consultation": "mission", "statement": "statement"}.get(c.kind, "statement")
+
+
+def ladder(st: CrisisState) -> list[str]:
+    """The rungs that may be proposed, from the ceiling down."""
+    rungs = [lv for lv in reversed(RESPONSE_LADDER) if lv != "none"]
+    cap = ceiling(st)
+    return rungs[rungs.index(cap) :] if cap in rungs else []
+
+
+def lodged_article(st: CrisisState) -> str:
+    c = st.case
+    if c is not None and c.kind == "assistance":
+        return str(c.request.get("article", "none"))
+    return "none"
+
+
+def parties(st: CrisisState) -> set[str]:
+    sc = st.scenario
+    out = {p for p in (sc.request.state, sc.location.state) if p}
+    if sc.aggressor.member and sc.aggressor.state:
+        out.add(sc.aggressor.state)
+    return out
+
+
+def convener(st: CrisisState) -> str:
+    """The Council's chair convenes, unless it is a party or takes no part; then the Secretariat."""
+    chair = st.chair()
+    if chair and st.engine.world.statuses.get(chair) == "member" and chair not in parties(st):
+        return chair
+    return SECRETARIAT
+
+
+def voters(st: CrisisState) -> list[str]:
+    """Who votes in the open session: the lead state first, then the others in the Council's order."""
+    c = st.case
+    if c is None:
+        return []
+    b = c.ballot
+    entitled = [s for s in b.entitled if s not in b.frozen]
+    lead = st.params.lead_state
+    return ([lead] if lead in entitled else []) + [s for s in entitled if s != lead]
+
+
+def _last(history: list[Any], *types: str) -> Any:
+    return next((e for e in reversed(history) if e.type in types), None)
+
+
+def next_beat(st: CrisisState) -> Beat | None:
+    """The step the crisis waits on now, or None when it is over (or stuck after a refusal)."""
+    c = st.case
+    if c is None:
+        for seat, kind, params in lodging(st):
+            if not st.refused(seat, kind, CASE):
+                return Beat(seat, kind, CASE, params, why="the crisis case is opened")
+        return None
+    if c.step == "to_task" or c.is_terminal:
+        return _after_decision(st)
+    who = convener(st)
+    convened = _last(c.history, "SessionConvened")
+    if convened is None:
+        if st.refused(who, "convene", CASE):
+            return None
+        council = st.engine.world.situation().top_council()
+        return Beat(
+            who,
+            "convene",
+            CASE,
+            {"body": council, "format": st.scenario.context.session_format},
+            c.opened_at + _h(st.delays.session) if c.opened_at else None,
+            "the Council meets once its members can gather",
+        )
+    b = c.ballot
+    if st.inject_seen("request_withdrawn") and not b.positions:
+        requester = st.scenario.request.state
+        if c.kind != "statement" and requester and not st.refused(requester, "withdraw_request", CASE):
+            return Beat(requester, "withdraw_request", CASE, {"reason": "request withdrawn"})
+        return None
+    if b.proposal and not st.refused(who, "close", CASE):
+        for s in voters(st):
+            if s not in b.positions and not st.refused(s, "vote", CASE):
+                return Beat(s, "vote", CASE, why="a proposal is on the table")
+        tabled = _last(c.history, "ProposalTabled", "SessionConvened")
+        return Beat(
+            who,
+            "close",
+            CASE,
+            not_before=tabled.at + _h(st.delays.per_round(len(ladder(st)))),
+            why="every member has stated its position",
+        )
+    return Beat(who, "propose", CASE, why="the convener tables the next rung, or concludes")
+
+
+def _after_decision(st: CrisisState) -> Beat | None:
+    c = st.case
+    assert c is not None
+    if c.step == "to_task":
+        if st.refused(JOINT_STAFF, "task_forces", CASE):
+            return None
+        plan = st.tasking()
+        if plan is None or not plan[1]:
+            return None
+        adopted = _last(c.history, "DecisionAdopted")
+        return Beat(
+            JOINT_STAFF,
+            "task_forces",
+            CASE,
+            {"force": plan[0], "contributions": plan[1]},
+            adopted.at + _h(TASKING_DELAY_H),
+            "a decision to deploy is tasked to a force",
+        )
+    if c.step != "tasked":
+        return None
+    d = st.deployment
+    if d is None:
+        if st.refused(JOINT_STAFF, "order_deployment", DEPLOY):
+            return None
+        sc = st.scenario
+        dest = sc.destination_airfield or sc.location.state
+        return Beat(JOINT_STAFF, "order_deployment", DEPLOY, {"decision": CASE, "destination": dest})
+    return _deployment(st)
+
+
+def _deployment(st: CrisisState) -> Beat | None:
+    d = st.deployment
+    assert d is not None
+    if d.is_terminal:
+        return None
+    schedule = st.schedule()
+    arrived = [e for e in d.history if e.type == "UnitsArrived"]
+    begun = _last(d.history, "OperationsBegun")
+    if arrived and begun is None:
+        return Beat(
+            JOINT_STAFF,
+            "begin_operations",
+            DEPLOY,
+            not_before=arrived[0].at + _h(OPERATIONS_DELAY_H),
+            why="operations begin once the first units have landed",
+        )
+    if len(arrived) < len(schedule):
+        at, state, n = schedule[len(arrived)]
+        return Beat(JOINT_STAFF, "arrive", DEPLOY, st.arrival_params(state, n), at, "the airlift plan")
+    withdrawing = _last(d.history, "WithdrawalBegun")
+    last = d.history[-1].at
+    if withdrawing is None:
+        return Beat(
+            st.scenario.location.state,
+            "begin_withdrawal",
+            DEPLOY,
+            {"reason": "mission completed"},
+            last + _h(st.delays.mission),
+            "the mission's term ends",
+        )
+    gone = {str(e.data["state"]) for e in d.history if e.type == "UnitsDeparted"}
+    for state, n in d.tasked.items():
+        if state not in gone:
+            return Beat(
+                JOINT_STAFF,
+                "depart",
+                DEPLOY,
+                {"state": state, "personnel": n},
+                last + _h(DEPARTURE_INTERVAL_H),
+                "contingents leave one after another",
+            )
+    return Beat(JOINT_STAFF, "complete_withdrawal", DEPLOY)
