@@ -68,3 +68,21 @@ def test_an_exercise_is_held_with_the_contingents_still_taking_part(table) -> No
     t2.do("ARM", "freeze", "arm-freeze")
     e = t2.at("2023-09-01").do("joint_staff", "conduct", "ex")
     assert e[0].data["participants"] == ["RUS"] and e[0].data["dropped_out"] == ["ARM"]
+
+
+@covers("exercise-participation")
+def test_a_contingent_has_personnel(table) -> None:  # type: ignore[no-untyped-def]
+    t = table("2023-03-01")
+    _plan(t)
+    r = t.refused("KAZ", "join", "ex", personnel=0)
+    assert r.rule == "exercise-participation" and r.article == FORCES
+    assert r.reason == "a contingent needs personnel, not 0"
+    assert t.do("KAZ", "join", "ex", personnel=300)[0].data["personnel"] == 300
+
+
+@covers("exercise-participation")
+def test_a_state_that_left_sends_no_contingent(table) -> None:  # type: ignore[no-untyped-def]
+    t = table("2023-03-01")
+    _plan(t)
+    r = t.refused("UZB", "join", "ex", personnel=300)
+    assert r.rule == "exercise-participation" and "UZB is not a member" in r.reason

@@ -16,7 +16,6 @@ from csto.procedures.params import (
     param_str,
     param_text,
 )
-from csto.rules import RefusedError
 from csto.rules.cooperation import preferential_supply, retransfer
 
 
@@ -98,11 +97,11 @@ class ArmsSupply(Procedure):
         domestic = param_float(action, "domestic_price")
         export = param_float(action, "export_price")
         unit = param_float(action, "unit_price", default=domestic)
-        if quantity <= 0:
-            raise RefusedError(self.refusal(f"the quantity must be positive, not {quantity}"))
-        if min(domestic, export, unit) < 0:
-            raise RefusedError(self.refusal("prices cannot be negative"))
-        self.check(preferential_supply(sit, supplier, action.actor, unit, domestic))
+        self.check(
+            preferential_supply(
+                sit, supplier, action.actor, unit, domestic, quantity=quantity, export_price=export
+            )
+        )
         return [
             self.event(
                 "OrderPlaced",

@@ -145,10 +145,8 @@ class Exercise(Procedure):
 
     def on_join(self, action: Action) -> list[DomainEvent]:
         sit = self.world.situation(action.at)
-        self.check(exercise_participation(sit, action.actor))
         personnel = param_int(action, "personnel")
-        if personnel <= 0:
-            raise RefusedError(self.refusal(f"a contingent needs personnel, not {personnel}"))
+        self.check(exercise_participation(sit, action.actor, personnel))
         return [
             self.event(
                 "ParticipantJoined",

@@ -24,11 +24,23 @@ def _participating(sit: Situation, state: str, rule_id: str, activity: str) -> V
     "mtc-2000",
     "2",
     "Members supply military products to each other's national forces on preferential terms, priced as the "
-    "supplier prices purchases for its own forces (domestic price, 2017 protocol).",
+    "supplier prices purchases for its own forces (domestic price, 2017 protocol); an order is for a positive "
+    "quantity at prices that are not negative.",
 )
 def preferential_supply(
-    sit: Situation, supplier: str, buyer: str, unit_price: float, domestic_price: float
+    sit: Situation,
+    supplier: str,
+    buyer: str,
+    unit_price: float,
+    domestic_price: float,
+    *,
+    quantity: int = 1,
+    export_price: float = 0.0,
 ) -> Verdict:
+    if quantity <= 0:
+        return sit.refuse("mtc-2000-preferential-supply", f"the quantity must be positive, not {quantity}")
+    if min(domestic_price, export_price, unit_price) < 0:
+        return sit.refuse("mtc-2000-preferential-supply", "prices cannot be negative")
     for state in (supplier, buyer):
         v = _participating(sit, state, "mtc-2000-preferential-supply", "preferential arms supplies")
         if not v.ok:
@@ -191,12 +203,15 @@ def exercise_series(sit: Situation, series: str) -> Verdict:
     "forces-2010",
     "whole",
     "Contingents in the collective forces' exercises come from members taking part in the organization; a "
-    "frozen or suspended member, or a non-member, sends none.",
+    "frozen or suspended member, or a non-member, sends none, and a contingent has personnel.",
     basis="Forces agreement 2010 (forces drawn from members' registered contributions); Armenia's refusal of "
     "exercises after its freeze (membership history, practice-frozen-participation).",
 )
-def exercise_participation(sit: Situation, state: str) -> Verdict:
-    return _participating(sit, state, "exercise-participation", "the collective forces' exercises")
+def exercise_participation(sit: Situation, state: str, personnel: int | None = None) -> Verdict:
+    v = _participating(sit, state, "exercise-participation", "the collective forces' exercises")
+    if v.ok and personnel is not None and personnel <= 0:
+        return sit.refuse("exercise-participation", f"a contingent needs personnel, not {personnel}")
+    return v
 
 
 def contingents_taking_part(sit: Situation, participants: Iterable[str]) -> list[str]:
