@@ -16,7 +16,7 @@ from csto.procedures.params import (
     param_strs,
 )
 from csto.rules import RefusedError
-from csto.rules.cooperation import STANDING_OPERATIONS, operation_participation
+from csto.rules.cooperation import STANDING_OPERATIONS, operation_participation, operation_stage
 
 
 class StandingOperation(Procedure):
@@ -74,10 +74,7 @@ class StandingOperation(Procedure):
         if end < start:
             raise RefusedError(self.refusal(f"the stage ends ({end}) before it starts ({start})"))
         participants = sorted(set(param_strs(action, "participants")))
-        if not participants:
-            raise RefusedError(self.refusal("a stage needs at least one participating member"))
-        for state in participants:
-            self.check(operation_participation(sit, state, operation))
+        self.check(operation_stage(sit, operation, participants))
         return [
             self.event(
                 "StageRecorded",

@@ -346,3 +346,24 @@ def operation_participation(sit: Situation, state: str, operation: str) -> Verdi
     return _participating(
         sit, state, "standing-operations-participation", f"the '{operation.capitalize()}' operation"
     )
+
+
+@rule(
+    "standing-operations-stage",
+    "charter",
+    "3",
+    "A stage of a standing operation is carried out by at least one member taking part; every participant "
+    "named must be one (third states and organisations are recorded as observers).",
+    uncertain=True,
+    basis="As standing-operations-participation: no instrument for the operations is in the data; the "
+    "Charter's purposes (Art. 3) are cited.",
+)
+def operation_stage(sit: Situation, operation: str, participants: Iterable[str]) -> Verdict:
+    named = sorted(set(participants))
+    if not named:
+        return sit.refuse("standing-operations-stage", "a stage needs at least one participating member")
+    for state in named:
+        v = operation_participation(sit, state, operation)
+        if not v.ok:
+            return v
+    return ALLOWED
