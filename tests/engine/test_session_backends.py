@@ -64,7 +64,10 @@ class TestSessionOnEveryBackend:
             session, _ = open_session(ledger, ds, t)
             session.act(Action("table", "KAZ", t, "d", {"subject": "s"}))
             # another writer appends to the same case's stream behind the session's back
-            ledger.append([Event(stream="decision/d", type="Noise", at=t, data={})], expected_version=1)
+            ledger.append(
+                [Event(stream="decision/d", type="SubjectDropped", at=t, data={"actor": "KGZ"})],
+                expected_version=1,
+            )
             count = sum(1 for _ in ledger.read())
             snap = session.engine.snapshot()
             with pytest.raises(ConcurrencyError):

@@ -81,3 +81,10 @@ def test_every_shape_of_data_the_old_engine_recorded_round_trips_and_reads_as_it
         body = parse(r["type"], r["data"])
         assert canonical_json(body.to_data()) == canonical_json(r["data"]), r["type"]
         assert describe(r["type"], r["data"]) == r["text"]
+
+
+def test_a_stored_event_gives_its_typed_body(legacy: Path) -> None:
+    with open_ledger(legacy, create=False) as ledger:
+        first = next(iter(ledger.read()))
+    body = first.body()
+    assert body.type == "WorldOpened" and body.to_data() == first.data

@@ -43,9 +43,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from sqlalchemy import event as sa_event
 
+from csto.events import EVENT_TYPES, EventBody, register
 from csto.ledger import Event, SqlLedger, open_ledger
 
 pytestmark = pytest.mark.reliability
+
+
+class CrashProbe(EventBody):
+    """The crash test's event (the ledger checks every append against its class): batch, index, size, pad."""
+
+    batch: int
+    i: int
+    n: int
+    pad: str
+
+
+if "CrashProbe" not in EVENT_TYPES:
+    register(CrashProbe)
 
 ROUNDS = 100
 STREAMS = ("crash/alpha", "crash/beta", "crash/gamma", "crash/delta")

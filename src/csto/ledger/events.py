@@ -1,8 +1,9 @@
 """Event records (``Event`` to append, ``StoredEvent`` as recorded) and the canonical hashing rules.
 
 Holds the one definition of the canonical JSON and of the chain hash, so every backend, the importer
-and the verifier agree byte for byte. It must not touch a database or import anything above
-``csto.errors``; changing the hash input breaks every existing ledger.
+and the verifier agree byte for byte; ``body()`` reads an event's data through its class
+(``csto.events``). It must not touch a database or import anything above ``csto.events``; changing the
+hash input breaks every existing ledger.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, field_validator
+
+from csto.events import EventBody, parse
 
 __all__ = [
     "GENESIS_HASH",
@@ -131,6 +134,10 @@ class Event(BaseModel):
     def _data_is_plain_json(cls, v: dict[str, JsonValue]) -> dict[str, JsonValue]:
         canonical_json(v)
         return v
+
+    def body(self) -> EventBody:
+        """The data read through its event class (``UnknownEventType`` or ``EventDataError`` if it cannot be)."""
+        return parse(self.type, self.data)
 
 
 def _check_plain(value: Any, depth: int = 0) -> None:
