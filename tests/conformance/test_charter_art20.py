@@ -81,3 +81,25 @@ def test_a_non_member_cannot_be_suspended(table) -> None:  # type: ignore[no-unt
         .refused("secretariat", "propose_suspension", "s", state="GEO", grounds="g")
         .reason
     )
+
+
+@covers("charter-art20-suspension-vote")
+def test_the_member_concerned_does_not_vote_on_its_own_suspension(table) -> None:  # type: ignore[no-untyped-def]
+    t = table("2012-12-18")
+    t.do("secretariat", "propose_suspension", "s", state="UZB", grounds="no participation")
+    ev = t.do("secretariat", "convene", "s")
+    assert ev[0].data["excluded"] == ["UZB"] and "UZB" not in ev[0].data["entitled"]
+    r = t.refused("UZB", "vote", "s", position="object")
+    assert (
+        r.rule == "charter-art20-suspension-vote" and r.article.startswith("Charter Art. 20") and r.uncertain
+    )
+    assert r.reason == "UZB is the member concerned and takes no part in the decision on its own suspension"
+
+
+@covers("charter-art20-suspension-vote")
+def test_every_other_member_votes_on_a_suspension(table) -> None:  # type: ignore[no-untyped-def]
+    t = table("2012-12-18")
+    t.do("secretariat", "propose_suspension", "s", state="UZB", grounds="no participation")
+    ev = t.do("secretariat", "convene", "s")
+    assert sorted(ev[0].data["entitled"]) == sorted(ALL_SUPPORT)
+    assert t.do("ARM", "vote", "s", position="object")[0].data["state"] == "ARM"

@@ -10,9 +10,7 @@ from typing import Any
 
 from csto.procedures.base import Action, ActionSpec, DomainEvent, Param
 from csto.procedures.council import Ballot, CouncilSteps, council_specs
-from csto.rules.membership import (
-    suspension,
-)
+from csto.rules.membership import suspension, suspension_vote
 
 
 class Suspension(CouncilSteps):
@@ -51,8 +49,13 @@ class Suspension(CouncilSteps):
         return self.council_allowed(kind, actor)
 
     def exclude_from_vote(self) -> list[str]:
-        # Assumption (no source): the member concerned does not take part in the decision on itself.
-        return [self.target] if self.target else []
+        """The members the suspension-vote rule keeps off the roll (the member concerned)."""
+        sit = self.world.situation()
+        return [s for s in sit.members() if not suspension_vote(sit, s, self.target).ok]
+
+    def on_vote(self, action: Action) -> list[DomainEvent]:
+        self.check(suspension_vote(self.world.situation(action.at), action.actor, self.target))
+        return super().on_vote(action)
 
     def default_proposal(self) -> dict[str, Any]:
         return {"summary": f"suspend {self.target}"}

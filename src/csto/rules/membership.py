@@ -196,6 +196,24 @@ def suspension(sit: Situation, state: str, body: str) -> Verdict:
 
 
 @rule(
+    "charter-art20-suspension-vote",
+    "charter",
+    "20",
+    "The member whose suspension is proposed takes no part in the Council's decision on it.",
+    uncertain=True,
+    basis="Assumption: no source on whether the member concerned votes on its own suspension was located; "
+    "the 2004 regulation on suspension and exclusion was not retrieved.",
+)
+def suspension_vote(sit: Situation, voter: str, target: str | None) -> Verdict:
+    if target is not None and voter == target:
+        return sit.refuse(
+            "charter-art20-suspension-vote",
+            f"{voter} is the member concerned and takes no part in the decision on its own suspension",
+        )
+    return ALLOWED
+
+
+@rule(
     "practice-frozen-participation",
     "charter",
     "12",
