@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from csto.report.aar import _latin1, curve, render_html, render_pdf, troop_curve_png
+from csto.report.aar import render_html, render_pdf, troop_curve_png
+from csto.report.aar_pdf import latin1
+from csto.report.aar_record import AarRecord
 
 PNG = b"\x89PNG\r\n\x1a\n"
 HEAD = "9c" * 32
@@ -183,8 +185,7 @@ def test_html_lists_the_departures_or_says_there_were_none(aar: dict[str, Any]) 
     assert "1 vote from human-held seats differed" in section
     assert "<b>ARM</b>" in section and "Our own request of 2021" in section
     assert "grievance −0.3" in section  # the model's reasons, joined from the round
-    aar["departures"] = []
-    aar["rounds"][0]["votes"][1]["departed"] = False
+    aar["rounds"][0]["votes"][1]["model_position"] = "object"  # the model expected Armenia's objection
     calm = render_html(aar)
     section = calm.split("Where the humans departed from the model</h2>", 1)[1].split("<h2>", 1)[0]
     assert "The humans did not depart from the model" in section
@@ -281,7 +282,7 @@ def test_pdf_is_a_pdf_with_the_votes_departure_and_refusal(aar: dict[str, Any]) 
     assert b"/Subtype /Image" in pdf  # the troop curve
 
 
-def test_pdf_takes_text_outside_latin1(aar: dict[str, Any]) -> None:
+def test_pdf_takes_text_outsidelatin1(aar: dict[str, Any]) -> None:
     aar["exercise"]["title"] = "Учения ОДКБ − Алматы"
     aar["rounds"][0]["votes"][1]["reason"] = "Москва — не наш ориентир… ≤ 5 “quoted” ‘x’ 中文 €"
     aar["seats"][0]["name"] = "Қазақстан"
@@ -307,10 +308,10 @@ def test_pdf_survives_missing_keys_and_overlong_cells(aar: dict[str, Any]) -> No
 
 
 def test_latin1_folds_signs_spells_out_cyrillic_and_marks_the_rest() -> None:
-    assert _latin1("−–—…≤≥“”‘’") == "---...<=>=\"\"''"
-    assert _latin1("Жуков, Щёлково, Қазақстан") == "Zhukov, Shchelkovo, Qazaqstan"
-    assert _latin1("café ő 中 \x00") == "café o ? "
-    assert all(ord(c) < 256 for c in _latin1("Ω≠→🚀\u200b"))
+    assert latin1("−–—…≤≥“”‘’") == "---...<=>=\"\"''"
+    assert latin1("Жуков, Щёлково, Қазақстан") == "Zhukov, Shchelkovo, Qazaqstan"
+    assert latin1("café ő 中 \x00") == "café o ? "
+    assert all(ord(c) < 256 for c in latin1("Ω≠→🚀\u200b"))
 
 
 # ---------------------------------------------------------------------------------------------- curve
@@ -349,10 +350,10 @@ def test_troop_curve_draws_the_tasked_line_only_when_something_was_tasked(aar: d
 
 
 def test_curve_points_are_sorted_and_fall_back_to_the_running_total(aar: dict[str, Any]) -> None:
-    assert curve(aar) == [(10.7, 500), (30.0, 1700), (40.0, 2030)]
+    assert AarRecord.from_dict(aar).curve() == [(10.7, 500), (30.0, 1700), (40.0, 2030)]
     aar["troops"] = [
         {"at": "2022-01-06T18:00:00+00:00", "arrived": 300, "state": "BLR"},  # +24 h, no hours
         {"hours": 12.0, "arrived": 200, "state": "RUS"},
         {"arrived": 50, "state": "TJK"},  # no time at all: left out
     ]
-    assert curve(aar) == [(12.0, 200), (24.0, 500)]
+    assert AarRecord.from_dict(aar).curve() == [(12.0, 200), (24.0, 500)]

@@ -1,5 +1,5 @@
-"""Reports: tables, plots and HTML built from the model (and later from runs and plans).
+"""Reports: tables, plots, HTML and PDF built from typed results (crisis runs, plans, exercises).
 
-Layer: report. It may import model, sim and logistics; nothing below may import it.
+Layer: report. It may import model, sim, logistics and ledger projections; nothing below may import it.
 Matplotlib is imported only inside the plotting functions.
 """

@@ -1,4 +1,5 @@
-"""Writing report files atomically: a temporary file beside the target, then a rename into place.
+"""Report figures and files: a Matplotlib figure as PNG bytes, and writing files atomically (a temporary file
+beside the target, then a rename into place).
 
 So a reader never sees half a file, and a failure leaves the old file (or none) behind.
 """
@@ -10,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+DPI = 130
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -33,3 +36,14 @@ def save_png(fig: Any, path: str | Path, **savefig: Any) -> Path:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", **savefig)
     return write_atomic(path, buf.getvalue())
+
+
+def png_bytes(fig: Any, dpi: int = DPI) -> bytes:
+    """A Matplotlib figure drawn on the Agg canvas (no pyplot state) as a tight PNG on white; then cleared."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.clear()
+    return buf.getvalue()
