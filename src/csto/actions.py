@@ -16,7 +16,15 @@ from csto.errors import InputError
 from csto.events.actions import ActionBody, action_class
 from csto.procedures import PROCEDURES, ActionSpec
 
-__all__ = ["ACTIONS", "ACTION_KINDS", "ActionBody", "action_kind_enum", "read_params"]
+__all__ = [
+    "ACTIONS",
+    "ACTION_KINDS",
+    "ActionBody",
+    "action_kind_enum",
+    "choices_enum",
+    "param_choices",
+    "read_params",
+]
 
 
 def _build() -> tuple[dict[tuple[str, str], type[ActionBody]], dict[str, tuple[type[ActionBody], ...]]]:
@@ -75,3 +83,16 @@ def read_params(procedure: str, kind: str, params: Mapping[str, Any]) -> ActionB
 def action_kind_enum(name: str = "ActionKind") -> type[StrEnum]:
     """A ``StrEnum`` of every action kind (for an API's schema)."""
     return StrEnum(name, {k: k for k in sorted(ACTION_KINDS)})  # type: ignore[return-value]
+
+
+def param_choices(kind: str, param: str) -> tuple[str, ...]:
+    """The allowed values of ``param`` of action ``kind`` (the same in every procedure, or ``ValueError``)."""
+    found = {cls.choices[param] for cls in ACTION_KINDS.get(kind, ()) if param in cls.choices}
+    if len(found) != 1:
+        raise ValueError(f"'{kind}' has no single closed list of values for {param!r}: {sorted(found)}")
+    return found.pop()
+
+
+def choices_enum(name: str, kind: str, param: str) -> type[StrEnum]:
+    """A ``StrEnum`` of ``param_choices(kind, param)``, e.g. ``choices_enum("Position", "vote", "position")``."""
+    return StrEnum(name, {v: v for v in param_choices(kind, param)})  # type: ignore[return-value]

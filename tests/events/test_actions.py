@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from csto.actions import ACTION_KINDS, ACTIONS, action_kind_enum, read_params
+from csto.actions import ACTION_KINDS, ACTIONS, action_kind_enum, choices_enum, param_choices, read_params
 from csto.errors import InputError
 from csto.procedures import PROCEDURES, all_action_kinds
 from csto.procedures.base import check_params
@@ -65,3 +65,15 @@ _PLAN = {"name": "x", "series": "interaction", "host": "KAZ", "end": "2025-09-05
 
 def test_the_enum_lists_every_kind() -> None:
     assert sorted(action_kind_enum()) == sorted(ACTION_KINDS)
+
+
+def test_closed_lists_of_values_come_from_the_classes_for_the_api() -> None:
+    from csto.procedures.council import POSITIONS
+    from csto.procedures.floor import INJECT_KINDS
+
+    assert param_choices("vote", "position") == tuple(POSITIONS)
+    assert param_choices("inject", "kind") == tuple(INJECT_KINDS)
+    assert [p.value for p in choices_enum("Position", "vote", "position")] == list(POSITIONS)
+    assert param_choices("propose", "level") == ("none", "statement", "mission", "assistance", "deployment")
+    with pytest.raises(ValueError, match="no single closed list"):
+        param_choices("vote", "reason")

@@ -69,6 +69,8 @@ class ActionBody(BaseModel):
     action_kind: ClassVar[str] = ""
     who: ClassVar[str] = ""
     help: ClassVar[str] = ""
+    #: The allowed values of each parameter that has a closed list (its field is a ``Literal`` of them).
+    choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def params(self) -> dict[str, Any]:
         """The parameters that were given (as the procedures take them)."""
@@ -92,4 +94,5 @@ def action_class(spec: ActionSpecLike, name: str | None = None) -> type[ActionBo
             fields[pname] = (Annotated[t | None, Field(description=p.help)], p.default)
     cls = create_model(name or _camel(spec.kind), __base__=ActionBody, __doc__=spec.help, **fields)
     cls.action_kind, cls.who, cls.help = spec.kind, spec.who, spec.help
+    cls.choices = {pname: tuple(p.choices) for pname, p in spec.params.items() if p.choices}
     return cls
