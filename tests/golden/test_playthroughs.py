@@ -1,4 +1,5 @@
-"""Golden playthroughs: each example script, replayed line by line against its recorded transcript.
+"""Golden playthroughs: each example script, replayed line by line against its recorded transcript: the moves
+the actor had before each step (``legal for``), then the step and its events (or its refusal).
 
 Set CSTO_UPDATE_GOLDEN=1 to rewrite the transcripts after an intended change (and read the diff).
 """
@@ -23,6 +24,7 @@ def transcript(doc: dict) -> list[str]:  # type: ignore[type-arg]
     lines = [f"# {doc['title']}"]
     for step in doc["steps"]:
         head = f"{step['step']:02d} {step['at']} {step['actor']} {step['action']} [{step['case']}]"
+        lines.append(f"   legal for {step['actor']}: {' '.join(step['legal']) or '(none)'}")
         if step["status"] == "refused":
             r = step["refusal"]
             lines.append(f"{head} REFUSED {r['article']} ({r['rule']}): {r['reason']}")
@@ -44,6 +46,10 @@ def test_example_script_replays_its_golden_transcript(script: Path, tmp_path: Pa
     doc = json.loads(capsys.readouterr().out)
     assert doc["mismatches"] == 0
     assert doc["chain"]["ok"] is True
+    for step in doc["steps"]:
+        if step["status"] == "ok":  # a step the engine took was among the moves offered (a new case by its kind)
+            kinds = {k.split("@")[0] for k in step["legal"]}
+            assert f"{step['action']}@{step['case']}" in step["legal"] or step["action"] in kinds, step
     got = transcript(doc)
     golden = GOLDEN / f"{script.stem}.txt"
     if os.environ.get("CSTO_UPDATE_GOLDEN") == "1":

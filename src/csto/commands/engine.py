@@ -39,6 +39,7 @@ def play(
 ) -> None:
     """Run a scripted sequence of actions through the engine, printing each event or refusal."""
     from csto.errors import CstoError
+    from csto.game.legal import legal_steps
     from csto.ledger import open_ledger
     from csto.model import load_dataset
     from csto.report.events import describe
@@ -80,6 +81,8 @@ def play(
                 "action": a.kind,
                 "case": a.case,
                 "expect": step.expect,
+                # the moves the actor had at this point (the step itself among them unless out of sequence)
+                "legal": [s.key for s in legal_steps(session.engine, a.actor)],
             }
             try:
                 stored = session.act(a)

@@ -41,17 +41,18 @@ class Ask:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    #: The value the game proposes (the crisis sequence's own, or the procedure's default).
+    default: Any = None
 
 
 @dataclass(frozen=True)
 class MoveOption:
-    """A legal move as offered: fixed parameters, what is still to choose, and a label for people."""
+    """A legal move as offered: its parameters (with the values the game proposes) and a label."""
 
     seat: str
     kind: str
     case: str
     label: str
-    fixed: Mapping[str, Any] = field(default_factory=dict)
     asks: tuple[Ask, ...] = ()
     #: True when the crisis sequence waits on this move now (the room highlights it).
     expected: bool = False
@@ -63,20 +64,23 @@ class MoveOption:
         return f"{self.kind}@{self.case}" if self.case else self.kind
 
     def move(self, **chosen: Any) -> Move:
-        """The move with the mover's choices (unknown or missing required choices are refused)."""
+        """The move with the mover's choices over the proposed values (unknown parameters, missing
+        required ones and values outside the allowed ones are refused, naming the field)."""
         names = {a.name for a in self.asks}
         for name in chosen:
-            if name not in names and name not in self.fixed:
+            if name not in names:
                 raise InputError(
                     f"'{self.kind}' takes no parameter '{name}'",
                     field=name,
                     expected="one of: " + (", ".join(sorted(names)) or "none"),
                 )
-        params: dict[str, Any] = dict(self.fixed)
+        params: dict[str, Any] = {}
         for a in self.asks:
             v = chosen.get(a.name)
             if v is None or v == "":
-                if a.required and a.name not in params:
+                v = a.default
+            if v is None or v == "":
+                if a.required:
                     raise InputError(f"'{self.kind}' needs '{a.name}'", field=a.name, expected=a.type)
                 continue
             if a.choices and v not in a.choices:
@@ -95,7 +99,6 @@ class MoveOption:
             "case": self.case,
             "key": self.key,
             "label": self.label,
-            "fixed": dict(self.fixed),
             "asks": [
                 {
                     "name": a.name,
@@ -103,6 +106,7 @@ class MoveOption:
                     "required": a.required,
                     "choices": list(a.choices),
                     "help": a.help,
+                    "default": a.default,
                 }
                 for a in self.asks
             ],
@@ -111,10 +115,9 @@ class MoveOption:
         }
 
 
-def asks_of(spec: ActionSpec, fixed: Mapping[str, Any]) -> tuple[Ask, ...]:
-    """The parameters of ``spec`` not fixed by the game, as the procedure specifies them."""
+def asks_of(spec: ActionSpec, proposed: Mapping[str, Any]) -> tuple[Ask, ...]:
+    """Every parameter of ``spec`` as the procedure specifies it, with the game's proposed values."""
     return tuple(
-        Ask(name, p.type, p.required, tuple(p.choices), p.help)
+        Ask(name, p.type, p.required, tuple(p.choices), p.help, proposed.get(name, p.default))
         for name, p in spec.params.items()
-        if name not in fixed
     )

@@ -20,24 +20,19 @@ from csto.game import sequence
 from csto.game.arrivals import Arrival, schedule
 from csto.game.chance import Delays, delays
 from csto.game.features import crisis_features, with_injects
+from csto.game.legal import CRISIS_OPENERS, legal_steps
 from csto.game.moves import ADVANCE_CLOCK, Move, MoveOption, asks_of
 from csto.game.scenario import Scenario
-from csto.game.seats import CONTROL, JOINT_STAFF, OFFICES, SEATED_STATUSES, is_state, may_take
+from csto.game.seats import CONTROL, JOINT_STAFF, OFFICES, SEATED_STATUSES, is_state
 from csto.game.tasking import tasking
 from csto.model import Dataset
 from csto.policy import CrisisFeatures, Draw, PolicyParams, load_policy, nominal_draw
-from csto.procedures import Action, DomainEvent, Engine, Procedure, starters
+from csto.procedures import Action, DomainEvent, Engine, starters
 from csto.procedures.floor import MAX_CLOCK_STEP_H
 from csto.rules import RefusedError, RulesConfig
 
 #: The exercise floor's case id (seats, statements, injects, the clock, the airlift schedule).
 FLOOR = "room"
-#: Steps the game takes itself, never offered to a seat.
-SYSTEM_STEPS = frozenset({"open_exercise", "expect", "plan_arrivals", "note_refusal"})
-#: Openers the crisis sequence uses on its own case: offered only there.
-CRISIS_OPENERS = frozenset({"request_assistance", "request_consultation", "order_deployment"})
-#: Council steps offered only to the case's convener.
-CONVENER_STEPS = frozenset({"convene", "propose", "close", "conclude"})
 
 
 class IllegalMove(InputError):
@@ -268,7 +263,7 @@ class CrisisState:
                     ADVANCE_CLOCK,
                     FLOOR,
                     "Advance the clock",
-                    asks=asks_of(self.engine.cases[FLOOR].specs["advance_clock"], {}),
+                    asks=asks_of(self.engine.cases[FLOOR].specs["advance_clock"], self._until_due(beat)),
                     expected=beat is not None
                     and beat.not_before is not None
                     and beat.not_before > self.clock,
@@ -278,58 +273,32 @@ class CrisisState:
             for who, kind, params in sequence.lodging(self):
                 if who == seat:
                     out.append(self._option(seat, kind, sequence.CASE, params, beat, opens=True))
-        for case, proc in sorted(self.engine.cases.items()):
-            if proc.is_terminal:
-                continue
-            for kind in proc.legal_actions(seat):
-                if (
-                    kind in SYSTEM_STEPS
-                    or kind == ADVANCE_CLOCK
-                    or (kind in proc.starts and proc.step != "new")
-                ):
-                    continue
-                if not may_take(proc.specs[kind], seat) and not (
-                    beat and beat.seat == seat and beat.kind == kind
-                ):
-                    continue
-                if kind in CONVENER_STEPS and hasattr(proc, "ballot") and seat != self._convener_of(case):
-                    continue
-                fixed = (
-                    beat.params if beat and (beat.seat, beat.kind, beat.case) == (seat, kind, case) else {}
-                )
-                out.append(self._option(seat, kind, case, dict(fixed), beat))
-        for kind, cls in sorted(starters().items()):
-            if kind in SYSTEM_STEPS or kind in CRISIS_OPENERS or cls.kind == "floor":
-                continue
-            if may_take(cls.specs[kind], seat):
-                case = self._new_case_id(cls)
-                out.append(self._option(seat, kind, case, {}, beat, opens=True))
+        for step in legal_steps(self.engine, seat, sequence.convener(self), CRISIS_OPENERS):
+            out.append(self._option(seat, step.kind, step.case, {}, beat, opens=step.opens))
         return out
 
-    def _convener_of(self, case: str) -> str:
-        return sequence.convener(self)
-
-    def _new_case_id(self, cls: type[Procedure]) -> str:
-        n = sum(1 for p in self.engine.cases.values() if p.kind == cls.kind) + 1
-        while f"{cls.kind}-{n}" in self.engine.cases:
-            n += 1
-        return f"{cls.kind}-{n}"
+    def _until_due(self, beat: sequence.Beat | None) -> dict[str, Any]:
+        """The clock step that brings the sequence's next beat due (none when it is due already)."""
+        if beat is None or beat.not_before is None or beat.not_before <= self.clock:
+            return {}
+        return {"hours": round((beat.not_before - self.clock) / dt.timedelta(hours=1), 2)}
 
     def _option(
         self,
         seat: str,
         kind: str,
         case: str,
-        fixed: dict[str, Any],
+        proposed: dict[str, Any],
         beat: sequence.Beat | None,
         opens: bool = False,
     ) -> MoveOption:
         proc = self._case(case)
-        specs = proc.specs if proc is not None else next(c for k, c in starters().items() if k == kind).specs
-        spec = specs[kind]
+        spec = (proc.specs if proc is not None else starters()[kind].specs)[kind]
+        if beat is not None and (beat.kind, beat.case) == (kind, case):
+            proposed = {**beat.params, **proposed}  # the sequence's values, whoever takes the step
         expected = beat is not None and (beat.seat, beat.kind, beat.case) == (seat, kind, case)
         label = spec.help.rstrip(".") if spec.help else kind.replace("_", " ").capitalize()
-        return MoveOption(seat, kind, case, label, fixed, asks_of(spec, fixed), expected, opens)
+        return MoveOption(seat, kind, case, label, asks_of(spec, proposed), expected, opens)
 
     def option(self, seat: str, kind: str, case: str) -> MoveOption:
         """The legal move ``kind`` on ``case`` for ``seat``, or an ``IllegalMove`` naming both."""

@@ -28,7 +28,6 @@ from csto.game import (
     MoveOption,
 )
 from csto.game import sequence as seq
-from csto.game.state import CONVENER_STEPS
 from csto.ledger import ConcurrencyError, StoredEvent
 from csto.ledger.scoped import ScopedLedger
 from csto.ledger.sql import SqlLedger
@@ -446,7 +445,6 @@ def refusal_dict(r: Refused) -> dict[str, Any]:
 
 __all__ = [
     "CASE",
-    "CONVENER_STEPS",
     "DEPLOY",
     "FLOOR",
     "LEVELS",
