@@ -1,6 +1,8 @@
-"""Access: the role × endpoint matrix tried exhaustively from ``csto.web.roles`` (the one place that
-defines it), intelligence reports tried by every reader against every releasability (in the engine and in
-the ledger browser), sessions that expire, and CSRF on every form."""
+"""Access: the role × endpoint matrix tried exhaustively (every route with the grant it declares through
+``csto.web.deps.require``, read off the app's routes, × every account; the grants are ``csto.web.roles``),
+intelligence reports tried by every reader against every releasability (in the engine and in the ledger
+browser), sessions that expire (on a fake clock), and CSRF on every form. That no route is left without a
+grant is tests/web/test_guards.py."""
 
 from __future__ import annotations
 
@@ -21,30 +23,14 @@ from csto.procedures import Action, Engine
 from csto.rules import RefusedError
 from csto.session import open_session
 from csto.web import roles
-from tests.web.conftest import PASSWORD, USERS, Api, make_app
+from csto.web.deps import Requirement, route_grants
+from csto.web.store import User
+from tests.web.conftest import PASSWORD, USERS, Api, FakeClock, make_app
+from tests.web.test_guards import PUBLIC
 
 pytestmark = pytest.mark.reliability
 FIGURES = Path(__file__).parent / ".figures"
-PUBLIC = {
-    ("GET", "/api/health"),
-    ("POST", "/api/token"),
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("POST", "/logout"),
-}
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-def routes(client: TestClient) -> set[tuple[str, str]]:
-    out = set()
-    for r in client.app.routes:  # type: ignore[attr-defined]
-        path = getattr(r, "path", "")
-        if path.startswith(("/static", "/docs", "/redoc", "/openapi")):
-            continue
-        for m in getattr(r, "methods", set()) or set():
-            if m != "HEAD":
-                out.add((m, path))
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +50,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             )
             assert r.status_code == 303
             pages[user] = pc
-        yield {"client": c, "api": api, "ex": ex, "pages": pages, "app": app}
+        guarded = {route: req for route, req in route_grants(app).items() if req is not None}
+        yield {"client": c, "api": api, "ex": ex, "pages": pages, "app": app, "guarded": guarded}
         for pc in pages.values():
             pc.close()
 
 
-def test_every_route_is_public_or_in_the_matrix(world: dict[str, Any]) -> None:
-    found = routes(world["client"])
-    assert found - PUBLIC == set(roles.ENDPOINTS), "routes and roles.ENDPOINTS differ"
+def test_every_route_is_public_or_declares_its_grant(world: dict[str, Any]) -> None:
+    found = set(route_grants(world["app"]))
+    assert len(found) >= 30, "the walk of the app's routes found too few"
+    assert found - PUBLIC == set(world["guarded"]), "a route that is not public declares no grant"
 
 
 STEP_PARAMS: dict[str, dict[str, Any]] = {
@@ -112,15 +100,13 @@ def _call(world: dict[str, Any], user: str, method: str, path: str, kind: str = 
 
 def test_the_role_matrix_is_enforced_on_every_endpoint(world: dict[str, Any]) -> None:
     tried = 0
-    for (method, path), grant in sorted(roles.ENDPOINTS.items()):
+    guarded: dict[tuple[str, str], Requirement] = world["guarded"]
+    for (method, path), req in sorted(guarded.items()):
+        grant = req.grant
         for user, (role, _state) in USERS.items():
-            if path.endswith("/stream"):
-                # an endless event stream: the same check, called as the route calls it
-                if roles.allowed(role, grant):
-                    roles.check_endpoint(role, _state, method, path)
-                else:
-                    with pytest.raises(roles.Forbidden):
-                        roles.check_endpoint(role, _state, method, path)
+            if path.endswith("/stream") and roles.allowed(role, grant):
+                # an endless event stream: the route's own requirement, called as the route calls it
+                req.check(User(user, role, _state))
                 tried += 1
                 continue
             kinds = list(roles.STEP_GRANT) if "step" in path else [""]
@@ -133,24 +119,18 @@ def test_the_role_matrix_is_enforced_on_every_endpoint(world: dict[str, Any]) ->
                 else:
                     assert code == 403, f"{user} ({role}) reached {method} {path} {kind} ({code})"
                 tried += 1
-    steps = sum(1 for (_m, p) in roles.ENDPOINTS if "step" in p)
-    assert tried == (len(roles.ENDPOINTS) + steps * (len(roles.STEP_GRANT) - 1)) * len(USERS)
+    steps = sum(1 for (_m, p) in guarded if "step" in p)
+    assert tried == (len(guarded) + steps * (len(roles.STEP_GRANT) - 1)) * len(USERS)
     FIGURES.mkdir(exist_ok=True)
     (FIGURES / "access-matrix.json").write_text(
-        json.dumps({"endpoints": len(roles.ENDPOINTS), "users": len(USERS), "calls": tried}) + "\n"
+        json.dumps({"endpoints": len(guarded), "users": len(USERS), "calls": tried}) + "\n"
     )
-
-
-def test_a_route_missing_from_the_matrix_is_refused_to_everyone() -> None:
-    for role in roles.ROLES:
-        with pytest.raises(roles.Forbidden):
-            roles.check_endpoint(role, "KAZ", "GET", "/api/secret-new-route")
 
 
 def test_csrf_is_enforced_on_every_form(world: dict[str, Any]) -> None:
     ex = world["ex"]
     pc: TestClient = world["pages"]["ctl"]
-    posts = [p for (m, p) in roles.ENDPOINTS if m == "POST" and not p.startswith("/api/")] + ["/logout"]
+    posts = [p for (m, p) in world["guarded"] if m == "POST" and not p.startswith("/api/")] + ["/logout"]
     for path in posts:
         url = path.replace("{ex_id}", ex).replace("{kind}", "inject")
         for data in ({}, {"csrf_token": "forged"}):
@@ -159,14 +139,13 @@ def test_csrf_is_enforced_on_every_form(world: dict[str, Any]) -> None:
 
 
 def test_sessions_expire(tmp_path: Path) -> None:
-    import time
-
-    app = make_app(str(tmp_path / "room.db"), session_ttl_s=1)
+    clock = FakeClock()
+    app = make_app(str(tmp_path / "room.db"), session_ttl_s=60, clock=clock)
     with TestClient(app) as pc:
         token = CSRF.search(pc.get("/login").text).group(1)  # type: ignore[union-attr]
         pc.post("/login", data={"username": "obs", "password": PASSWORD, "csrf_token": token})
         assert pc.get("/", follow_redirects=False).status_code == 200
-        time.sleep(2.1)
+        clock.advance(seconds=61)
         assert pc.get("/", follow_redirects=False).status_code == 303
 
 

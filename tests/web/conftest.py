@@ -1,8 +1,10 @@
-"""Fixtures for the exercise room: an app on a fresh SQLite file with one account per role, API helpers,
-and a live server (uvicorn in a thread on a free loopback port) for the browser and load tests."""
+"""Fixtures for the exercise room: an app on a fresh SQLite file with one account per role, API helpers, a fake
+clock to move time for sessions and tokens, and a live server (uvicorn in a thread on a free loopback port)
+for the browser and load tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -37,6 +39,19 @@ USERS: dict[str, tuple[str, str | None]] = {
     "tjk": ("delegation", "TJK"),
     "obs": ("observer", None),
 }
+
+
+class FakeClock:
+    """A clock that stands still until a test moves it (pass it as ``create_app(clock=...)``)."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 5, 20, 9, tzinfo=dt.UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
 
 
 def make_app(db: str, **kw: Any) -> FastAPI:

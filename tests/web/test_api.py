@@ -9,11 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from csto.ledger import open_ledger
-from tests.web.conftest import PASSWORD, Api, make_app
+from tests.web.conftest import PASSWORD, Api, FakeClock, make_app
 
 
 def test_health_reports_the_apps_state(client: TestClient) -> None:
@@ -43,15 +42,17 @@ def test_the_api_needs_a_valid_bearer_token(client: TestClient) -> None:
     assert client.get("/api/exercises", headers={"Authorization": "Basic abc"}).status_code == 401
 
 
-def test_expired_tokens_are_refused(client: TestClient, api: Api) -> None:
-    assert api.get("kaz", "/api/me").status_code == 200
-    from csto.web.store import tokens_table
-
-    engine = client.app.state.csto.store.engine  # type: ignore[attr-defined]
-    past = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)).isoformat()
-    with engine.begin() as conn:
-        conn.execute(sa.update(tokens_table).values(expires_at=past))
-    assert api.get("kaz", "/api/me").status_code == 401
+def test_expired_tokens_are_refused(web_db: str) -> None:
+    clock = FakeClock()
+    with TestClient(make_app(web_db, clock=clock)) as client:
+        r = client.post("/api/token", json={"username": "kaz", "password": PASSWORD})
+        assert dt.datetime.fromisoformat(r.json()["expires_at"]) == clock() + dt.timedelta(hours=12)
+        headers = {"Authorization": f"Bearer {r.json()['token']}"}
+        clock.advance(hours=12, seconds=-1)
+        assert client.get("/api/me", headers=headers).status_code == 200
+        clock.advance(seconds=1)
+        r = client.get("/api/me", headers=headers)
+        assert r.status_code == 401 and "expired" in r.json()["detail"]
 
 
 def play_to_deployment(api: Api) -> str:
@@ -94,6 +95,14 @@ def check_played(api: Api, ex: str) -> None:
 
 def test_a_whole_exercise_on_sqlite(api: Api) -> None:
     check_played(api, play_to_deployment(api))
+
+
+def test_the_ledger_after_a_number_no_ledger_reaches_is_empty(api: Api) -> None:
+    api.create()
+    assert len(api.get("obs", "/api/ledger").json()) > 0
+    for after in (2**63 - 1, 2**63, 10**30):
+        r = api.get("obs", "/api/ledger", params={"after": after})
+        assert r.status_code == 200 and r.json() == [], (after, r.text)
 
 
 @pytest.mark.postgres

@@ -4,12 +4,11 @@ that show the article, sessions that expire, and error pages that never show a t
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import PASSWORD, Api, make_app
+from tests.web.conftest import PASSWORD, Api, FakeClock, make_app
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
@@ -128,24 +127,35 @@ def test_an_observer_sees_the_room_but_no_steps(client: TestClient) -> None:
 
 
 def test_sessions_expire(web_db: str) -> None:
-    app = make_app(web_db, session_ttl_s=1)
+    clock = FakeClock()
+    app = make_app(web_db, session_ttl_s=600, clock=clock)
     with TestClient(app) as c:
         login(c, "ctl")
         assert c.get("/", follow_redirects=False).status_code == 200
-        time.sleep(2.1)
+        clock.advance(seconds=600)
+        assert c.get("/", follow_redirects=False).status_code == 200, "a session lasts its whole lifetime"
+        clock.advance(seconds=1)
+        r = c.get("/", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=/"
+        # the session is over: moving the clock back does not revive it, a new login does
+        clock.advance(seconds=-601)
         assert c.get("/", follow_redirects=False).status_code == 303
+        login(c, "ctl")
+        assert c.get("/", follow_redirects=False).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/", "/api/map"])
 def test_an_internal_error_shows_no_traceback(
     web_db: str, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    import csto.web.app as web_app
+    import csto.web.routers.pages
+    import csto.web.steps
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(web_app, "map_data", boom)
+    monkeypatch.setattr(csto.web.routers.pages, "map_data", boom)  # the dashboard
+    monkeypatch.setattr(csto.web.steps, "map_data", boom)  # /api/map
     app = make_app(web_db)
     with TestClient(app, raise_server_exceptions=False) as c:
         if path.startswith("/api"):

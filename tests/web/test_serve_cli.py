@@ -1,4 +1,5 @@
-"""``csto serve`` starts on a fresh database and ``/api/health`` answers; a bad --db is a clean error."""
+"""``csto serve`` starts on a fresh database and ``/api/health`` answers; a bad --db is a clean error;
+``--session-minutes`` is how long a login lasts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from tests.web.conftest import free_port
 
@@ -52,3 +56,29 @@ def test_csto_serve_with_a_bad_database_url_is_a_clean_error(tmp_path: Path) -> 
     )
     assert r.returncode == 2
     assert "field 'db'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_session_minutes_sets_how_long_a_login_lasts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from csto.cli import app as cli
+    from tests.web.conftest import PASSWORD, FakeClock
+    from tests.web.test_pages import login
+
+    served: list[FastAPI] = []
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: served.append(web))
+    db = str(tmp_path / "room.db")
+    r = CliRunner().invoke(cli, ["serve", "--db", db, "--session-minutes", "5"])
+    assert r.exit_code == 0, r.output
+    (web,) = served
+    st = web.state.csto
+    assert st.session_ttl_s == 300
+    st.store.add_user("ctl", PASSWORD, "control", None)
+    st.clock = clock = FakeClock()
+    with TestClient(web) as c:
+        login(c, "ctl")
+        clock.advance(minutes=5)
+        assert c.get("/", follow_redirects=False).status_code == 200
+        clock.advance(seconds=1)
+        assert c.get("/", follow_redirects=False).status_code == 303

@@ -3,7 +3,8 @@
 A user holds one role (Control, the Secretary-General, a member state's delegation, or an observer).
 ``authorize`` says whether the role may take an action and, if so, which engine actor takes it: the
 procedures know actors (``KAZ``, ``secretariat``, ``joint_staff``, ``control``); only this module maps
-people to them. The treaty's own checks (who is a member today, frozen seats) stay in the engine.
+people to them. The treaty's own checks (who is a member today, frozen seats) stay in the engine. Each
+route names the grant it needs with ``csto.web.deps.require``; room steps need the grant of their kind.
 """
 
 from __future__ import annotations
@@ -82,40 +83,6 @@ GRANTS: tuple[Grant, ...] = (
 MATRIX: dict[str, Grant] = {g.action: g for g in GRANTS}
 ACTIONS: tuple[str, ...] = tuple(MATRIX)
 
-#: Every route that needs a login → the grant it needs. The app checks it for every request before the
-#: handler runs (a route missing here is refused to everyone). Room steps need "view" to reach the
-#: endpoint, then the grant of their kind (``STEP_GRANT``).
-ENDPOINTS: dict[tuple[str, str], str] = {
-    ("GET", "/api/me"): "view",
-    ("GET", "/api/roles"): "view",
-    ("GET", "/api/members"): "view",
-    ("GET", "/api/map"): "view",
-    ("GET", "/api/scenarios"): "view",
-    ("POST", "/api/scenarios/{scenario_id}/run"): "scenario.run",
-    ("GET", "/api/exercises"): "view",
-    ("POST", "/api/exercises"): "exercise.create",
-    ("GET", "/api/exercises/{ex_id}"): "view",
-    ("POST", "/api/exercises/{ex_id}/steps"): "view",
-    ("GET", "/api/exercises/{ex_id}/aar"): "view",
-    ("GET", "/api/ledger"): "view",
-    ("GET", "/api/ledger/verify"): "ledger.verify",
-    ("GET", "/"): "view",
-    ("GET", "/map.json"): "view",
-    ("GET", "/exercises"): "view",
-    ("POST", "/exercises"): "exercise.create",
-    ("GET", "/exercises/{ex_id}"): "view",
-    ("GET", "/exercises/{ex_id}/panel"): "view",
-    ("POST", "/exercises/{ex_id}/step/{kind}"): "view",
-    ("GET", "/exercises/{ex_id}/stream"): "view",
-    ("GET", "/exercises/{ex_id}/map.json"): "view",
-    ("GET", "/exercises/{ex_id}/aar"): "view",
-    ("GET", "/exercises/{ex_id}/aar.html"): "view",
-    ("GET", "/exercises/{ex_id}/aar.pdf"): "view",
-    ("GET", "/scenarios"): "view",
-    ("POST", "/scenarios"): "scenario.run",
-    ("GET", "/ledger"): "view",
-}
-
 #: Each room step → the grant that allows it.
 STEP_GRANT: dict[str, str] = {
     "take_seat": "seat.take",
@@ -131,14 +98,6 @@ STEP_GRANT: dict[str, str] = {
     "advance_clock": "exercise.clock",
     "end": "exercise.end",
 }
-
-
-def check_endpoint(role: str, state: str | None, method: str, path: str) -> None:
-    """Raise ``Forbidden`` unless ``role`` may call ``method path`` (a route's path template)."""
-    grant = ENDPOINTS.get((method.upper(), path))
-    if grant is None:
-        raise Forbidden(f"{method} {path} is not in the role matrix")
-    authorize(role, state, grant)
 
 
 class Forbidden(Exception):

@@ -2,7 +2,8 @@
 
 They live in the ledger's database beside ``ledger_events`` and never hold a fact of the exercise:
 the record is the ledger. ``migrate`` applies the numbered migrations not yet applied, once, in order,
-each in its own transaction (serialised on PostgreSQL by an advisory lock).
+each in its own transaction (serialised on PostgreSQL by an advisory lock). Times of accounts, tokens and
+exercises come from the ``Store``'s clock (injected, so that tests move time instead of waiting for it).
 """
 
 from __future__ import annotations
@@ -83,12 +84,20 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (2, "exercise index", _m2),
 )
 
+#: What time it is (UTC, timezone-aware); the app and its store take one, tests pass a fake.
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{1,31}")
 _hasher = PasswordHasher()
 
 
-def now_text() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def now_text(clock: Clock = utcnow) -> str:
+    return clock().isoformat(timespec="seconds")
 
 
 def migrate(engine: Engine) -> list[int]:
@@ -134,10 +143,11 @@ class User:
 
 
 class Store:
-    """Accounts, tokens, settings and the exercise index on one SQLAlchemy engine."""
+    """Accounts, tokens, settings and the exercise index on one SQLAlchemy engine, timed by ``clock``."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine = engine
+        self.clock = clock
 
     # ------------------------------------------------------------------ settings
     def setting(self, key: str, make: Callable[[], str]) -> str:
@@ -182,7 +192,7 @@ class Store:
                     password_hash=_hasher.hash(password),
                     role=role,
                     state=state,
-                    created_at=now_text(),
+                    created_at=now_text(self.clock),
                 )
             )
         return User(username, role, state)
@@ -220,13 +230,13 @@ class Store:
     # ------------------------------------------------------------------ tokens
     def issue_token(self, username: str, ttl: dt.timedelta) -> tuple[str, dt.datetime]:
         token = secrets.token_urlsafe(32)
-        expires = dt.datetime.now(dt.UTC) + ttl
+        expires = self.clock() + ttl
         with self.engine.begin() as conn:
             conn.execute(
                 tokens_table.insert().values(
                     token_hash=_digest(token),
                     username=username,
-                    created_at=now_text(),
+                    created_at=now_text(self.clock),
                     expires_at=expires.isoformat(timespec="seconds"),
                 )
             )
@@ -239,7 +249,7 @@ class Store:
                 .join(users_table, users_table.c.username == tokens_table.c.username)
                 .where(tokens_table.c.token_hash == _digest(token))
             ).first()
-        if r is None or dt.datetime.fromisoformat(r.expires_at) <= dt.datetime.now(dt.UTC):
+        if r is None or dt.datetime.fromisoformat(r.expires_at) <= self.clock():
             return None
         return User(r.username, r.role, r.state)
 
@@ -248,7 +258,11 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(
                 exercises_table.insert().values(
-                    id=ex_id, title=title, scenario=scenario, created_by=created_by, created_at=now_text()
+                    id=ex_id,
+                    title=title,
+                    scenario=scenario,
+                    created_by=created_by,
+                    created_at=now_text(self.clock),
                 )
             )
 

@@ -1,0 +1,160 @@
+"""The exercise room in the browser: the room page and its panel (htmx), a step from a form (errors and the
+engine's refusal shown inline), live updates over server-sent events, the room's map, and the after-action
+report as a page, an HTML file and a PDF. The room does the work (``csto.web.steps`` → ``Room``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from csto.errors import CstoError, InputError
+from csto.procedures.floor import INJECT_KINDS
+from csto.rules import RefusedError
+from csto.web import roles
+from csto.web.deps import PageViewer, State, check_csrf
+from csto.web.render import form_errors, render
+from csto.web.room import LEVELS, POSITIONS, Room, refusal_dict
+from csto.web.schemas import StepIn
+from csto.web.steps import exercise_aar, exercise_map, take_step
+from csto.web.store import User
+
+router = APIRouter(include_in_schema=False)
+
+
+def _room_ctx(room: Room, user: User) -> dict[str, Any]:
+    s = room.state()
+    return {
+        "room": room,
+        "s": s,
+        "levels": LEVELS,
+        "positions": POSITIONS,
+        "inject_kinds": INJECT_KINDS,
+        "may": lambda a: roles.allowed(user.role, a),
+    }
+
+
+@router.get("/exercises/{ex_id}", response_class=HTMLResponse)
+def room_page(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLResponse:
+    room = st.room(ex_id)
+    room.refresh()
+    return render(request, "room.html", user, **_room_ctx(room, user), errors={}, refusal=None, form={})
+
+
+@router.get("/exercises/{ex_id}/panel", response_class=HTMLResponse)
+def room_panel(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLResponse:
+    room = st.room(ex_id)
+    room.refresh()
+    return render(
+        request, "_room_panel.html", user, **_room_ctx(room, user), errors={}, refusal=None, form={}
+    )
+
+
+@router.post("/exercises/{ex_id}/step/{kind}")
+async def room_step(request: Request, ex_id: str, kind: str, user: PageViewer, st: State) -> Response:
+    await check_csrf(request)
+    room = st.room(ex_id)
+    form = await request.form()
+    data = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token" and v != ""}
+    errors: dict[str, str] = {}
+    refusal = None
+    forbidden = False
+    try:
+        step = StepIn.model_validate({"kind": kind, **data})
+    except (ValueError, TypeError) as exc:
+        errors = form_errors(exc)
+    else:
+        try:
+            take_step(user, room, step)
+        except RefusedError as exc:
+            refusal = refusal_dict(exc.refused)
+        except InputError as exc:
+            errors = {
+                exc.field or "kind": exc.message + (f" (expected {exc.expected})" if exc.expected else "")
+            }
+        except CstoError as exc:
+            errors = {"_": exc.message}
+        except roles.Forbidden as exc:
+            errors = {"_": exc.reason}
+            forbidden = True
+    if not request.headers.get("hx-request") and not errors and refusal is None:
+        return RedirectResponse(f"/exercises/{ex_id}", status_code=303)
+    status = 200 if not errors and refusal is None else (409 if refusal else 403 if forbidden else 422)
+    if request.headers.get("hx-request"):
+        # htmx swaps only 2xx responses by default: the panel (with the error inline) always comes back as 200
+        status = 200
+    tpl = "_room_panel.html" if request.headers.get("hx-request") else "room.html"
+    return render(
+        request,
+        tpl,
+        user,
+        status=status,
+        **_room_ctx(room, user),
+        errors={f"{kind}.{k}": v for k, v in errors.items()},
+        refusal=refusal,
+        form={"kind": kind, **data},
+    )
+
+
+@router.get("/exercises/{ex_id}/stream")
+async def room_stream(request: Request, ex_id: str, user: PageViewer, st: State) -> StreamingResponse:
+    room = st.room(ex_id)
+
+    async def events() -> AsyncIterator[str]:
+        seen = -1
+        ticks = 0
+        while not await request.is_disconnected():
+            if ticks % 4 == 0:
+                await asyncio.to_thread(room.refresh)
+            if room.version != seen:
+                seen = room.version
+                yield f"event: update\ndata: {seen}\n\n"
+            elif ticks % 30 == 0:
+                yield ": keep-alive\n\n"
+            ticks += 1
+            await asyncio.sleep(0.25)
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/exercises/{ex_id}/map.json")
+def room_map(ex_id: str, user: PageViewer, st: State) -> dict[str, Any]:
+    return exercise_map(st, ex_id)
+
+
+@router.get("/exercises/{ex_id}/aar", response_class=HTMLResponse)
+def aar_page(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLResponse:
+    from csto.report.aar import troop_curve_png
+
+    room = st.room(ex_id)
+    room.refresh()
+    a = exercise_aar(st, room)
+    curve = base64.b64encode(troop_curve_png(a)).decode()
+    return render(request, "aar.html", user, a=a, room=room, curve=curve)
+
+
+@router.get("/exercises/{ex_id}/aar.html")
+def aar_html(ex_id: str, user: PageViewer, st: State) -> Response:
+    from csto.report.aar import render_html
+
+    return Response(
+        render_html(exercise_aar(st, st.room(ex_id))),
+        media_type="text/html",
+        headers={"Content-Disposition": f'attachment; filename="aar-{ex_id}.html"'},
+    )
+
+
+@router.get("/exercises/{ex_id}/aar.pdf")
+def aar_pdf(ex_id: str, user: PageViewer, st: State) -> Response:
+    from csto.report.aar import render_pdf
+
+    return Response(
+        render_pdf(exercise_aar(st, st.room(ex_id))),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="aar-{ex_id}.pdf"'},
+    )

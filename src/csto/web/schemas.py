@@ -1,0 +1,99 @@
+"""The JSON API's bodies (pydantic models, hence its OpenAPI schemas) and the error responses every route
+documents. Choices (step kinds, positions, levels, …) are enums of the room's and the procedures' own
+constants, so nothing is written twice. Models only: no route and no rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from csto.procedures.council import SESSION_FORMATS
+from csto.procedures.floor import INJECT_KINDS
+from csto.web.room import LEVELS, POSITIONS, STEPS
+
+
+class ErrorOut(BaseModel):
+    """Every error the API returns: what kind, and the detail (a message, or for 422 one entry per field)."""
+
+    error: str
+    detail: Any = None
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "the body could not be parsed"},
+    401: {"model": ErrorOut, "description": "no valid bearer token (POST /api/token)"},
+    403: {"model": ErrorOut, "description": "the role may not do this (csto.web.roles)"},
+    404: {"model": ErrorOut, "description": "no such exercise or scenario"},
+}
+
+
+class TokenIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    state: str | None = None
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: dt.datetime
+    user: UserOut
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    alliance: str
+    database: str
+    schema_version: int
+    ledger_events: int
+    ledger_head: str | None
+    exercises: int
+
+
+class ExerciseIn(BaseModel):
+    scenario: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1, max_length=200)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+
+def _choices(name: str, values: tuple[str, ...]) -> type[enum.StrEnum]:
+    """An enum of the room's own constants, so the API schema lists them and nothing is written twice."""
+    return enum.StrEnum(name, {v: v for v in values})  # type: ignore[return-value]
+
+
+StepKind = _choices("StepKind", STEPS)
+Position = _choices("Position", POSITIONS)
+Level = _choices("Level", LEVELS)
+InjectKind = _choices("InjectKind", INJECT_KINDS)
+SessionFormat = _choices("SessionFormat", SESSION_FORMATS)
+
+
+class StepIn(BaseModel):
+    """One step in an exercise room; which fields a step needs is in the room's docs (``/docs``)."""
+
+    kind: StepKind  # type: ignore[valid-type]
+    state: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="the state acted for (ISO3)")
+    position: Position | None = None  # type: ignore[valid-type]
+    reason: str | None = Field(None, max_length=2000)
+    text: str | None = Field(None, max_length=4000)
+    level: Level | None = None  # type: ignore[valid-type]
+    summary: str | None = Field(None, max_length=2000)
+    hours: float | None = Field(None, gt=0, le=720)
+    inject_kind: InjectKind | None = None  # type: ignore[valid-type]
+    value: float | None = Field(None, ge=0, le=1)
+    format: SessionFormat | None = None  # type: ignore[valid-type]
+
+
+class RunIn(BaseModel):
+    trials: int = Field(1000, ge=10, le=20000)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
