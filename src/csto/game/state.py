@@ -107,6 +107,7 @@ class CrisisState:
         self.engine = engine
         self.draw = draw or nominal_draw(game.params)
         self._commit = commit or engine.handle
+        self._schedule: tuple[DomainEvent, list[Arrival]] | None = None
         self.refusals: list[Refusal] = [
             Refusal(
                 str(e.data.get("refused")),
@@ -217,10 +218,16 @@ class CrisisState:
 
     def schedule(self) -> list[Arrival]:
         """The airlift schedule recorded when the deployment was ordered."""
-        for e in reversed(self.events):
-            if e.type == "ArrivalsPlanned":
-                return [(dt.datetime.fromisoformat(t), s, int(n)) for t, s, n in e.data["schedule"]]
-        return []
+        floor = self.floor
+        planned = (
+            next((e for e in reversed(floor.history) if e.type == "ArrivalsPlanned"), None) if floor else None
+        )
+        if planned is None:
+            return []
+        if self._schedule is None or self._schedule[0] is not planned:
+            rows = [(dt.datetime.fromisoformat(t), s, int(n)) for t, s, n in planned.data["schedule"]]
+            self._schedule = (planned, rows)
+        return self._schedule[1]
 
     def arrival_params(self, state: str, personnel: int) -> dict[str, Any]:
         veh = round(personnel * self.params.timing.vehicles_per_person)
@@ -309,6 +316,13 @@ class CrisisState:
             raise IllegalMove(
                 f"there is no seat '{seat}' at this table", field="seat", expected=", ".join(self.seats())
             )
+        proc = self._case(case)
+        if proc is not None and kind in proc.specs:
+            why = "it is closed" if proc.is_terminal else proc.allowed_now(kind, seat)
+            if why is not None:  # out of the procedure's order: refused under the article that sets it
+                raise RefusedError(
+                    proc.refusal(f"{seat} cannot {kind.replace('_', ' ')} on '{case}' now: {why}")
+                )
         offered = sorted({o.key for o in self.legal_moves(seat)})
         raise IllegalMove(
             f"{seat} cannot {kind.replace('_', ' ')}" + (f" on '{case}'" if case else "") + " now",
