@@ -17,7 +17,7 @@ SYSTEM_STEPS = frozenset({"open_exercise", "expect", "plan_arrivals", "note_refu
 #: Openers the crisis sequence uses on its own case (and a deployment follows a tasking): a crisis game
 #: does not offer them as new cases of their own.
 CRISIS_OPENERS = frozenset({"request_assistance", "request_consultation", "order_deployment"})
-#: Council steps offered only to the case's convener and the Secretariat.
+#: Council steps offered only to the case's convener and the Secretariat (who may also propose).
 CONVENER_STEPS = frozenset({"convene", "close", "conclude"})
 
 
@@ -54,9 +54,11 @@ def legal_steps(
         for kind in proc.legal_actions(seat):
             if kind in SYSTEM_STEPS or (kind in proc.starts and proc.step != "new"):
                 continue
-            if not may_take(proc.specs[kind], seat):
-                continue
-            if kind in CONVENER_STEPS and hasattr(proc, "ballot") and seat not in (convener, SECRETARIAT):
+            leads = hasattr(proc, "ballot") and seat in (convener, SECRETARIAT)
+            if kind in CONVENER_STEPS and hasattr(proc, "ballot"):
+                if not leads:
+                    continue
+            elif not (may_take(proc.specs[kind], seat) or (kind == "propose" and leads)):
                 continue
             out.append(Legal(kind, case))
     for kind, cls in sorted(starters().items()):

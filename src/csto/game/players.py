@@ -59,10 +59,11 @@ class ModelPlayer:
     soundings: list[Sounding] = field(default_factory=list)
     _cache: dict[tuple[Any, ...], list[MemberVote]] = field(default_factory=dict)
 
-    def votes(self, st: CrisisState, level: str) -> list[MemberVote]:
-        """The model's stance of every seat taking part, frozen members recorded as standing aside."""
-        c = st.case
-        b = c.ballot if c is not None else None
+    def votes(self, st: CrisisState, level: str, case: str = sequence.CASE) -> list[MemberVote]:
+        """The model's stance of every seat taking part in ``case``'s session, frozen members recorded as
+        standing aside (the crisis' features frame every case played during it)."""
+        c = st.engine.cases.get(case)
+        b = c.ballot if c is not None and hasattr(c, "ballot") else None
         entitled = [s for s in (b.entitled if b else []) if s not in (b.frozen if b else [])]
         injects = sum(1 for e in st.events if e.type == "InjectMade")
         key = (level, tuple(entitled), injects)
@@ -72,15 +73,21 @@ class ModelPlayer:
             self._cache[key] = out
         return self._cache[key]
 
-    def current_level(self, st: CrisisState) -> str:
-        c = st.case
-        return str(c.ballot.proposal.get("level") or sequence.ceiling(st)) if c is not None else "none"
+    def current_level(self, st: CrisisState, case: str = sequence.CASE) -> str:
+        """The rung on the table in ``case`` (a proposal without one is a statement)."""
+        c = st.engine.cases.get(case)
+        if c is None or not hasattr(c, "ballot"):
+            return "none"
+        level = c.ballot.proposal.get("level")
+        if level:
+            return str(level)
+        return sequence.ceiling(st) if case == sequence.CASE else "statement"
 
     def choose(self, st: CrisisState, beat: sequence.Beat) -> Move:
         """The model's move for the step the sequence waits on."""
         if beat.kind == "vote":
-            level = self.current_level(st)
-            v = next(x for x in self.votes(st, level) if x.iso3 == beat.seat)
+            level = self.current_level(st, beat.case)
+            v = next(x for x in self.votes(st, level, beat.case) if x.iso3 == beat.seat)
             why = "; ".join(reason_text(v.reasons)) or "no strong factor"
             return Move(beat.seat, "vote", beat.case, {"position": v.stance, "reason": f"model: {why}"})
         if beat.kind == "propose":

@@ -19,7 +19,7 @@ from csto import __version__
 from csto.ledger.sql import open_ledger
 from csto.web import errors
 from csto.web.render import make_templates
-from csto.web.routers import auth, data, exercises, ledger, pages, room_pages
+from csto.web.routers import auth, data, exercises, ledger, moves, pages, room_pages
 from csto.web.schemas import COMMON_RESPONSES
 from csto.web.state import AppState, load_data
 from csto.web.store import Clock, Store, migrate, utcnow
@@ -73,6 +73,6 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
-    for router in (auth, data, exercises, ledger, pages, room_pages):
+    for router in (auth, data, exercises, moves, ledger, pages, room_pages):
         app.include_router(router.router)
     return app

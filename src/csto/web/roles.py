@@ -74,6 +74,11 @@ GRANTS: tuple[Grant, ...] = (
         {"control": "-", "secretary_general": "-", "delegation": "-"},
     ),
     Grant(
+        "exercise.move",
+        "Make a legal move of the game for a seat one acts for (see seats_for)",
+        {"control": "-", "secretary_general": "-", "delegation": "-"},
+    ),
+    Grant(
         "ledger.verify",
         "Verify the ledger's hash chain",
         {"control": "-", "secretary_general": "-", "delegation": "-", "observer": "-"},
@@ -142,3 +147,24 @@ def authorize(role: str, state: str | None, action: str, for_state: str | None =
 def matrix_table() -> list[dict[str, object]]:
     """The matrix as rows (for the docs page and the tests)."""
     return [{"action": g.action, "help": g.help, **{r: g.actors.get(r, "") for r in ROLES}} for g in GRANTS]
+
+
+#: The seats each role moves for in the crisis game, besides a delegation's own state; Control also moves
+#: for the member seats the model holds (as it lodges a model seat's request).
+ROLE_SEATS: dict[Role, tuple[str, ...]] = {
+    "control": ("control", "secretariat", "joint_staff"),
+    "secretary_general": ("secretariat",),
+    "delegation": (),
+    "observer": (),
+}
+
+
+def seats_for(role: str, state: str | None, model_held: list[str]) -> list[str]:
+    """The seats of the crisis game a person moves for: a delegation its own state; Control its offices and
+    the member seats the model holds (``model_held``); the Secretary-General the Secretariat; observers none."""
+    own = list(ROLE_SEATS.get(role, ()))  # type: ignore[call-overload]
+    if role == "delegation":
+        return [state] if state else []
+    if role == "control":
+        return own + [s for s in model_held if s not in own]
+    return own

@@ -256,16 +256,15 @@ class Room(RoomViews):
             records = self.model.expectations(st, level, self.floor.seats)
             params = {"round": c.ballot.rounds, "level": level, "expectations": records}
             self._act(Action("expect", "model", self.now, FLOOR, params))
-        if c is not None and c.ballot.proposal and c.ballot.open:
-            # the model's seats vote at once, whatever order the sequence would take them in
-            for seat in seq.voters(st):
-                if (
-                    self.model_holds(seat)
-                    and seat not in c.ballot.positions
-                    and not st.refused(seat, "vote", CASE)
-                ):
+        for case, proc in sorted(st.engine.cases.items()):
+            b = getattr(proc, "ballot", None)
+            if b is None or not b.open or not b.proposal or proc.is_terminal:
+                continue
+            # the model's seats vote at once in every open round, whatever order the sequence would take
+            for seat in [s for s in b.entitled if s not in b.frozen]:
+                if self.model_holds(seat) and seat not in b.positions and not st.refused(seat, "vote", case):
                     try:
-                        st.apply(self.model.choose(st, seq.Beat(seat, "vote", CASE)))
+                        st.apply(self.model.choose(st, seq.Beat(seat, "vote", case)))
                     except RefusedError:
                         continue
         for _ in range(1000):

@@ -284,9 +284,18 @@ class RoomViews:
                 "seats": self.seats(),
                 "ballot": self.ballot(),
                 "deployment": self.deployment_view(),
+                "waiting": self.waiting(),
                 "timeline": self.timeline() if timeline else None,
                 "version": self.version,
             }
+
+    def waiting(self) -> dict[str, Any] | None:
+        """The step the crisis sequence waits on: which seat, what, and from when (None when over)."""
+        beat = None if self.state_.floor.step == "ended" else self.state_.pending()
+        if beat is None:
+            return None
+        due = beat.not_before.isoformat() if beat.not_before and beat.not_before > self.state_.clock else None
+        return {"seat": beat.seat, "kind": beat.kind, "case": beat.case, "due": due}
 
     def phase(self) -> str:
         raise NotImplementedError

@@ -97,3 +97,13 @@ class StepIn(BaseModel):
 class RunIn(BaseModel):
     trials: int = Field(1000, ge=10, le=20000)
     seed: int = Field(0, ge=0, le=2**31 - 1)
+
+
+class MoveIn(BaseModel):
+    """A legal move of the crisis game (``GET /api/exercises/{id}/moves`` lists them): the seat moved for,
+    the move's kind and case, and its parameters (the proposed values stand for any left out)."""
+
+    seat: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z_]+$")
+    kind: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
+    case: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9_.-]*$")
+    params: dict[str, Any] = Field(default_factory=dict)

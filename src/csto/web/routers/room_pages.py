@@ -27,11 +27,17 @@ from csto.web.store import User
 router = APIRouter(include_in_schema=False)
 
 
-def _room_ctx(room: Room, user: User) -> dict[str, Any]:
+def room_ctx(room: Room, user: User) -> dict[str, Any]:
+    """What the room's templates render: the room's state and the moves offered to ``user``."""
+    from csto.web.moves import form_value, offered
+
     s = room.state()
     return {
         "room": room,
         "s": s,
+        "moves": offered(user, room) if roles.allowed(user.role, "exercise.move") else [],
+        "value": form_value,
+        "hidden_params": ("user",),
         "levels": LEVELS,
         "positions": POSITIONS,
         "inject_kinds": INJECT_KINDS,
@@ -43,16 +49,14 @@ def _room_ctx(room: Room, user: User) -> dict[str, Any]:
 def room_page(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLResponse:
     room = st.room(ex_id)
     room.refresh()
-    return render(request, "room.html", user, **_room_ctx(room, user), errors={}, refusal=None, form={})
+    return render(request, "room.html", user, **room_ctx(room, user), errors={}, refusal=None, form={})
 
 
 @router.get("/exercises/{ex_id}/panel", response_class=HTMLResponse)
 def room_panel(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLResponse:
     room = st.room(ex_id)
     room.refresh()
-    return render(
-        request, "_room_panel.html", user, **_room_ctx(room, user), errors={}, refusal=None, form={}
-    )
+    return render(request, "_room_panel.html", user, **room_ctx(room, user), errors={}, refusal=None, form={})
 
 
 @router.post("/exercises/{ex_id}/step/{kind}")
@@ -94,7 +98,7 @@ async def room_step(request: Request, ex_id: str, kind: str, user: PageViewer, s
         tpl,
         user,
         status=status,
-        **_room_ctx(room, user),
+        **room_ctx(room, user),
         errors={f"{kind}.{k}": v for k, v in errors.items()},
         refusal=refusal,
         form={"kind": kind, **data},
