@@ -11,11 +11,11 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from csto.game.scenario import Scenario
 from csto.model import Dataset
 from csto.policy import FACTORS, PolicyParams, nominal_draw
 from csto.policy.model import Draw, draw_at, factor_values
 from csto.sim.runner import prepare
-from csto.sim.scenario import Scenario
 
 # rungs tabled only with a provider besides the parties and with the lead state's backing
 HELP = ("assistance", "deployment")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csto.game.scenario import Scenario
 from csto.model import load_dataset
 from csto.sim.backtest import BacktestResult, run_backtest
 from csto.sim.catalog import bundled, find
 from csto.sim.montecarlo import CrisisResult, run_crisis
-from csto.sim.scenario import Scenario
 
 
 def run(

@@ -47,7 +47,8 @@ def test_example_script_replays_its_golden_transcript(script: Path, tmp_path: Pa
     assert doc["mismatches"] == 0
     assert doc["chain"]["ok"] is True
     for step in doc["steps"]:
-        if step["status"] == "ok":  # a step the engine took was among the moves offered (a new case by its kind)
+        # a step the engine took was among the moves offered (a new case by its kind)
+        if step["status"] == "ok":
             kinds = {k.split("@")[0] for k in step["legal"]}
             assert f"{step['action']}@{step['case']}" in step["legal"] or step["action"] in kinds, step
     got = transcript(doc)

@@ -115,3 +115,19 @@ def _field_names(cls: type[EventBody]) -> list[str]:
 def event_type_enum(name: str = "EventType") -> type[StrEnum]:
     """A ``StrEnum`` of every registered event type (for an API's schema)."""
     return StrEnum(name, {t: t for t in sorted(EVENT_TYPES)})  # type: ignore[return-value]
+
+
+def describe(type_: str, data: Mapping[str, Any]) -> str:
+    """A short sentence for an event: its class tells itself; data no class reads (an unknown type, or
+    fields that do not fit) is told the generic way, ``Type (field=value, ...)``, so a display never fails."""
+    from csto.errors import InputError
+    from csto.events.base import generic_line
+
+    try:
+        body = parse(type_, data)
+    except InputError:
+        return generic_line(type_, data)
+    if type(body).describe is EventBody.describe:
+        # Told the generic way: list the fields in the order they came (as written, or as stored).
+        return generic_line(type_, data)
+    return body.describe()

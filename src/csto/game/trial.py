@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from csto.events import describe
 from csto.game.arrivals import cached_plan
 from csto.game.moves import ADVANCE_CLOCK, Move
 from csto.game.players import ModelPlayer
@@ -19,7 +20,6 @@ from csto.game.seats import CONTROL
 from csto.game.state import FLOOR, CrisisGame, CrisisState
 from csto.model import Dataset
 from csto.policy import Draw, MemberVote, PolicyParams
-from csto.report.events import describe
 from csto.rules import RefusedError
 
 #: Events a trial's narrative leaves out (bookkeeping, not what happened in the crisis).

@@ -6,8 +6,8 @@ Layer: sim. It may import the model, procedures, rules, policy and logistics; no
 
 from __future__ import annotations
 
+from csto.game.scenario import Scenario, load_scenario
 from csto.sim.montecarlo import CrisisResult, run_crisis, wilson
 from csto.sim.runner import TrialOutcome, run_trial
-from csto.sim.scenario import Scenario, load_scenario
 
 __all__ = ["CrisisResult", "Scenario", "TrialOutcome", "load_scenario", "run_crisis", "run_trial", "wilson"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from csto.errors import InputError
+from csto.game.scenario import Scenario, load_scenario
 from csto.model import Dataset
-from csto.sim.scenario import Scenario, load_scenario
 
 
 def scenario_dir(ds: Dataset) -> Path:

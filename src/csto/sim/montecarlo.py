@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from csto.game.scenario import Scenario
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import PolicyParams, load_policy, nominal_draw
 from csto.policy.model import draw_at, sample_draws
 from csto.sim.runner import TrialOutcome, run_trial
-from csto.sim.scenario import Scenario
 
 Z95 = 1.959963984540054
 CHUNK = 200_000

@@ -28,6 +28,7 @@ from csto.game import (
     MoveOption,
 )
 from csto.game import sequence as seq
+from csto.game.scenario import Scenario
 from csto.ledger import ConcurrencyError, StoredEvent
 from csto.ledger.scoped import ScopedLedger
 from csto.ledger.sql import SqlLedger
@@ -36,7 +37,6 @@ from csto.policy import PolicyParams, nominal_draw
 from csto.procedures import Action, Engine
 from csto.rules import Refused, RefusedError
 from csto.session import Session, from_ledger, open_session
-from csto.sim.scenario import Scenario
 from csto.web.room_views import RoomViews
 
 LEVELS = tuple(lv for lv in reversed(RESPONSE_LADDER) if lv != "none")

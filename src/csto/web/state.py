@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csto.errors import CstoError
+from csto.game.scenario import Scenario
 from csto.ledger.sql import SqlLedger
 from csto.model import Dataset, load_dataset
 from csto.policy import PolicyParams, load_policy
 from csto.sim.catalog import bundled
-from csto.sim.scenario import Scenario
 from csto.web.room import Room
 from csto.web.store import Clock, Store, utcnow
 

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from csto.errors import InputError
+from csto.game.scenario import Scenario
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import PolicyParams
-from csto.sim.scenario import Scenario
 from csto.sim.sweep.parameters import apply_point
 from csto.sim.sweep.results import PointResult
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from csto.errors import InputError
+from csto.game.scenario import Scenario
 from csto.policy import FACTORS, PolicyParams
-from csto.sim.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from csto.errors import InputError
+from csto.game.scenario import Scenario
 from csto.model import Dataset
 from csto.policy import PolicyParams
-from csto.sim.scenario import Scenario
 from csto.sim.sweep.cluster import Progress, connect, run_points
 from csto.sim.sweep.design import DEFAULT_SAMPLES, METHODS, grid_points, sobol_points
 from csto.sim.sweep.parameters import (

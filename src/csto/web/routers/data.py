@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from csto.errors import InputError
-from csto.sim.scenario import Scenario
+from csto.game.scenario import Scenario
 from csto.web.deps import ApiViewer, State, require
 from csto.web.geo import map_data
 from csto.web.schemas import RunIn
