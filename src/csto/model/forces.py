@@ -48,13 +48,13 @@ class Force(Sourced):
     def exists_on(self, day: dt.date) -> bool:
         return self.established.date <= day
 
+    def active_contributions(self, day: dt.date) -> list[Contribution]:
+        """The national contributions in force on ``day`` (the one reading of their dates)."""
+        return [c for c in self.contributions if c.active_on(day)]
+
     def registered_by_state(self, day: dt.date) -> dict[str, float]:
         """Each state's registered personnel in the contributions active on ``day``."""
-        return {
-            c.state: c.personnel.value
-            for c in self.contributions
-            if c.personnel is not None and c.active_on(day)
-        }
+        return {c.state: c.personnel.value for c in self.active_contributions(day) if c.personnel is not None}
 
     @property
     def registered_total(self) -> float | None:

@@ -52,18 +52,13 @@ def _task(proc: CouncilSteps, action: Action) -> list[DomainEvent]:
     proc.check(collective_forces_exist(sit, [force_id]))
     force = next(f for f in sit.alliance.forces if f.id == force_id)
     contributions = {str(k): int(v) for k, v in (action.get("contributions") or {}).items()}
-    by_state = {
-        c.state: c.personnel.value
-        for c in force.contributions
-        if c.personnel is not None and c.active_on(sit.day)
-    }
     proc.check(
         tasking_within_strength(
             sit,
             force.id,
             contributions,
-            registered_total=force.registered_strength.value if force.registered_strength else None,
-            registered_by_state=by_state,
+            registered_total=force.registered_total,
+            registered_by_state=force.registered_by_state(sit.day),
             already_tasked=proc.world.force_tasked.get(force.id, 0),
             force_name=force.name,
             force_status=force.status,
@@ -79,7 +74,7 @@ def _task(proc: CouncilSteps, action: Action) -> list[DomainEvent]:
             contributions=contributions,
             vehicles=vehicles,
             personnel=sum(contributions.values()),
-            registered_strength=force.registered_strength.value if force.registered_strength else None,
+            registered_strength=force.registered_total,
         )
     ]
 

@@ -73,7 +73,7 @@ def profile(a: Alliance) -> dict[str, Any]:
                 "id": f.id,
                 "name": f.name,
                 "status": f.status,
-                "strength": f.registered_strength.value if f.registered_strength else None,
+                "strength": f.registered_total,
                 "confidence": f.confidence,
             }
             for f in a.forces

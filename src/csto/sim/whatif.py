@@ -113,10 +113,11 @@ def figures(ds: Dataset, at: dt.date) -> dict[str, Any]:
     total_spend = sum(spend.values()) or 1.0
     forces = []
     for f in a.forces:
-        present = [c for c in f.contributions if c.active_on(at) and c.state in members]
-        gone = [c for c in f.contributions if c.active_on(at) and c.state not in members]
+        active = f.active_contributions(at)
+        present = [c for c in active if c.state in members]
+        gone = [c for c in active if c.state not in members]
         lost = sum(_personnel(ds, f.id, c) for c in gone)
-        strength = f.registered_strength.value if f.registered_strength else None
+        strength = f.registered_total
         forces.append(
             {
                 "id": f.id,
