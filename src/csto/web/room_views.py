@@ -8,8 +8,14 @@ writes nothing. The after-action report gets a typed ``AarRecord``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from csto.events import parse
+from csto.events.base import EventBody
+from csto.events.council import VoteCast
+from csto.events.defence import UnitsArrived, UnitsDeparted
+from csto.events.floor import ModelExpected, StepRefused
 from csto.ledger.projections import troops_curve
 from csto.report.aar_record import (
     AarRecord,
@@ -26,6 +32,8 @@ from csto.report.events import describe
 if TYPE_CHECKING:
     from csto.game import CrisisState
     from csto.procedures import DomainEvent
+
+B = TypeVar("B", bound=EventBody)
 
 #: Bookkeeping events the timeline leaves out.
 UNSHOWN = frozenset({"WorldOpened", "ModelExpected"})
@@ -46,6 +54,15 @@ class RoomViews:
     def _events(self) -> list[DomainEvent]:
         return self.state_.events
 
+    def typed(self, *classes: type[B]) -> Iterator[tuple[dt.datetime, B]]:
+        """The events of these classes, in order, read through the event registry (typed bodies)."""
+        names = {c.__name__: c for c in classes}
+        for e in self._events:
+            if e.type in names:
+                body = parse(e.type, e.data)
+                assert isinstance(body, names[e.type])
+                yield e.at, body
+
     def t0(self) -> dt.datetime:
         for e in self._events:
             if e.type in ("RequestLodged", "ConsultationRequested", "StatementDrafted"):
@@ -56,10 +73,10 @@ class RoomViews:
         return round((at - self.t0()).total_seconds() / 3600, 2)
 
     def latest_expectations(self) -> dict[str, Any]:
-        for e in reversed(self._events):
-            if e.type == "ModelExpected":
-                return dict(e.data)
-        return {}
+        last = None
+        for _, body in self.typed(ModelExpected):
+            last = body
+        return {} if last is None else last.model_dump(mode="json", exclude={"actor"})
 
     def schedule(self) -> list[tuple[dt.datetime, str, int]]:
         return self.state_.schedule()
@@ -117,12 +134,12 @@ class RoomViews:
         }
 
     def _movements(self) -> list[tuple[dt.datetime, int, str]]:
-        sign = {"UnitsArrived": 1, "UnitsDeparted": -1}
-        return [
-            (e.at, sign[e.type] * int(e.data.get("personnel", 0)), str(e.data.get("state")))
-            for e in self._events
-            if e.type in sign
-        ]
+        out: list[tuple[dt.datetime, int, str]] = []
+        for at, b in self.typed(UnitsArrived, UnitsDeparted):
+            sign = 1 if isinstance(b, UnitsArrived) else -1
+            assert isinstance(b, (UnitsArrived, UnitsDeparted))
+            out.append((at, sign * b.personnel, b.state))
+        return out
 
     def troop_points(self) -> list[TroopPoint]:
         return [TroopPoint(at=at, hours=self.hours(at), state=s, arrived=n) for at, n, s in self._movements()]
@@ -188,10 +205,14 @@ class RoomViews:
         for e in self._events:
             if e.type == "ModelExpected":
                 flush()
-                head, outcome, votes = dict(e.data), "open", {}
-                exp = {r["state"]: r for r in e.data["expectations"]}
+                expected = parse(e.type, e.data)
+                assert isinstance(expected, ModelExpected)
+                head, outcome, votes = {"round": expected.round, "level": expected.level}, "open", {}
+                exp = {str(r["state"]): r for r in expected.expectations}
             elif e.type == "VoteCast" and head is not None:
-                votes[str(e.data["state"])] = (str(e.data["position"]), str(e.data.get("reason", "")))
+                vote = parse(e.type, e.data)
+                assert isinstance(vote, VoteCast)
+                votes[vote.state] = (vote.position, vote.reason)
             elif e.type in ("DecisionAdopted", "DecisionFailed") and head is not None:
                 outcome = "adopted" if e.type == "DecisionAdopted" else "failed"
         flush()
@@ -205,13 +226,13 @@ class RoomViews:
     def refusals(self) -> list[dict[str, Any]]:
         return [
             {
-                "at": e.at.isoformat(),
-                "actor": e.data.get("refused"),
-                "action": e.data.get("step"),
-                **{k: e.data.get(k) for k in ("article", "reason")},
+                "at": at.isoformat(),
+                "actor": r.refused,
+                "action": r.step,
+                "article": r.article,
+                "reason": r.reason,
             }
-            for e in self._events
-            if e.type == "StepRefused"
+            for at, r in self.typed(StepRefused)
         ]
 
     def aar_record(self, verified: bool | None, head: str | None) -> AarRecord:
