@@ -76,6 +76,8 @@ def _call(world: dict[str, Any], user: str, method: str, path: str, kind: str = 
     ex = world["ex"]
     _role, state = USERS[user]
     step = {**STEP_PARAMS.get(kind, {}), **({"state": state} if state else {})}
+    # a move for a seat the user acts for (its own state, or its role's first office)
+    seat = state or ("secretariat" if _role == "secretary_general" else "control")
     url = path.replace("{ex_id}", ex).replace("{scenario_id}", "armenia-2022").replace("{kind}", kind)
     if path.startswith("/api/"):
         api: Api = world["api"]
@@ -83,6 +85,12 @@ def _call(world: dict[str, Any], user: str, method: str, path: str, kind: str = 
             "/api/scenarios/{scenario_id}/run": {"trials": 10},
             "/api/exercises": {"scenario": "kazakhstan-2022", "title": "access"},
             "/api/exercises/{ex_id}/steps": {"kind": kind, **step},
+            "/api/exercises/{ex_id}/moves": {
+                "seat": seat,
+                "kind": "make_statement",
+                "case": "room",
+                "params": {"text": "calm"},
+            },
         }
         r = api.get(user, url) if method == "GET" else api.post(user, url, bodies.get(path, {}))
         return r.status_code
@@ -93,7 +101,12 @@ def _call(world: dict[str, Any], user: str, method: str, path: str, kind: str = 
     forms = {
         "/exercises": {"scenario": "kazakhstan-2022", "title": "access", "seed": "0"},
         "/scenarios": {"scenario": "armenia-2022", "trials": "10", "seed": "0"},
-        "/exercises/{ex_id}/step/{kind}": {k: str(v) for k, v in step.items()},
+        "/exercises/{ex_id}/move": {
+            "_seat": seat,
+            "_kind": "make_statement",
+            "_case": "room",
+            "text": "calm",
+        },
     }
     return pc.post(url, data={**forms.get(path, {}), "csrf_token": token}, follow_redirects=False).status_code
 

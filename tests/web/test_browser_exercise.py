@@ -159,7 +159,7 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
 
         for page, iso3 in ((kaz, "KAZ"), (rus, "RUS"), (arm, "ARM")):
             settle(page)
-            page.click("#take-seat")
+            page.click("#move-take_seat")
             expect(page.locator("#actions")).to_contain_text(f"You hold the seat of {iso3}")
         settle()
         for iso3, user in (("KAZ", "kaz"), ("RUS", "rus"), ("ARM", "arm")):
@@ -168,43 +168,44 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
         expect(obs.locator("#actions")).to_contain_text("Observers follow the room")
 
         # ---- 3. KAZ lodges its request and makes a statement
-        expect(rus.locator("#lodge-request")).to_have_count(0)  # only the requester lodges
-        kaz.click("#lodge-request")
+        expect(rus.locator("#move-request_assistance")).to_have_count(0)  # only the requester lodges
+        kaz.click("#move-request_assistance")
         expect(kaz.locator("#phase")).to_have_text("request lodged: convene the Council")
         settle(kaz)
         statement = "Kazakhstan faces a terrorist threat and asks its allies for help under Article 4."
-        kaz.fill("#statement-text", statement)
-        kaz.click("#make-statement")
+        kaz.fill("#make_statement-text", statement)
+        kaz.click("#move-make_statement")
         expect(kaz.locator("#timeline")).to_contain_text(statement)
         settle()
         expect(obs.locator("#timeline")).to_contain_text(statement)
         expect(obs.locator("#phase")).to_have_text("request lodged: convene the Council")
         # a live update does not wipe what another delegation is typing
         draft = "Armenia asks for more time to consult"
-        arm.fill("#statement-text", draft)
-        rus.fill("#statement-text", "Russia stands with Kazakhstan.")
-        rus.click("#make-statement")
+        arm.fill("#make_statement-text", draft)
+        rus.fill("#make_statement-text", "Russia stands with Kazakhstan.")
+        rus.click("#move-make_statement")
         settle()
         expect(arm.locator("#timeline")).to_contain_text("Russia stands with Kazakhstan.")
-        expect(arm.locator("#statement-text")).to_have_value(draft)
-        arm.fill("#statement-text", "")
+        expect(arm.locator("#make_statement-text")).to_have_value(draft)
+        arm.fill("#make_statement-text", "")
 
         # ---- 4. Control convenes the Council and tables a deployment
-        ctl.click("#convene")
+        ctl.click("#move-convene")
         expect(ctl.locator("#phase")).to_have_text("in session: table a proposal")
         settle(ctl)
-        ctl.select_option("#level", "deployment")
-        ctl.click("#propose")
+        ctl.select_option("#propose-level", "deployment")
+        ctl.click("#move-propose")
         expect(ctl.locator("#phase")).to_have_text("in session: vote open")
         expect(ctl.locator("#proposal")).to_have_text("deployment")
         settle()
 
         # ---- 5. the delegations vote, with reasons; an empty reason is an inline error, not a vote
-        expect(kaz.locator("#vote-form legend")).to_contain_text("Position of KAZ on: deployment")
+        expect(kaz.locator("#form-move-vote")).to_have_attribute("data-seat", "KAZ")
+        expect(kaz.locator("#form-move-vote")).to_have_class(re.compile(r"\bexpected\b"))
         before = state()
         kaz.check('input[name=position][value="support"]')
-        kaz.click("#cast-vote")
-        error = kaz.locator('.field-error[data-field="vote.reason"]')
+        kaz.click("#move-vote")
+        error = kaz.locator('.field-error[data-field="vote@crisis.reason"]')
         expect(error).to_be_visible()
         expect(error).to_contain_text("a vote needs a reason")
         after = state()
@@ -229,7 +230,7 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
                 shot(arm, "room-vote.png")
             page.check(f'input[name=position][value="{position}"]')
             page.fill("#vote-reason", reason)
-            page.click("#cast-vote")
+            page.click("#move-vote")
             seat = page.locator(f'#seats li[data-state="{iso3}"]')
             expect(seat.locator(".reason")).to_have_text(reason)
             expect(page.locator(".field-error")).to_have_count(0)
@@ -245,24 +246,24 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
         settle()
         for p in pages:
             p.evaluate("window.__sameDocument = true")
-        ctl.click("#close-round")
+        ctl.click("#move-close")
         decided = "deployment decided: task the forces"
         expect(ctl.locator("#phase")).to_have_text(decided)
         for p in (obs, kaz, arm):
             expect(p.locator("#phase")).to_have_text(decided)  # pushed over SSE
         for p in pages:
             assert p.evaluate("window.__sameDocument === true"), "the page was reloaded"
-        expect(obs.locator("#vote-form")).to_have_count(0)
-        expect(kaz.locator("#vote-form")).to_have_count(0)
+        expect(obs.locator("#form-move-vote")).to_have_count(0)
+        expect(kaz.locator("#form-move-vote")).to_have_count(0)
 
         # ---- 7. Control tasks the forces and moves the clock 48 hours: the units arrive
         settle(ctl)
-        ctl.click("#task-forces")
+        ctl.click("#move-task_forces")
         expect(ctl.locator("#phase")).to_have_text("deployment ordered")
         expect(ctl.locator("#outcome")).to_have_text("deployment")
         settle(ctl)
-        ctl.fill("#hours", "48")
-        ctl.click("#advance-clock")
+        ctl.fill("#advance_clock-hours", "48")
+        ctl.click("#move-advance_clock")
         expect(ctl.locator("#phase")).to_have_text("deployment operating")
         expect(ctl.locator("#on-ground")).to_contain_text("personnel on the ground")
         dep = state()["deployment"]
@@ -283,7 +284,7 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
 
         # ---- 9. Control ends the exercise (confirming the dialog); the report has the votes and outcome
         ctl.once("dialog", lambda d: d.accept())
-        ctl.click("#end-exercise")
+        ctl.click("#move-end_exercise")
         expect(ctl.locator("#phase")).to_have_text("ended")
         expect(obs.locator("#aar-link")).to_be_visible()  # live again
         expect(obs.locator("#phase")).to_have_text("ended")

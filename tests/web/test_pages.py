@@ -84,45 +84,72 @@ def test_the_create_form_shows_its_errors_inline(client: TestClient) -> None:
     assert r.status_code == 422 and 'data-field="seed"' in r.text
 
 
-def test_a_room_step_error_and_a_refusal_show_in_the_panel(client: TestClient) -> None:
+def move_form(seat: str, kind: str, case: str, token: str, **params: str) -> dict[str, str]:
+    return {"_seat": seat, "_kind": kind, "_case": case, "csrf_token": token, **params}
+
+
+def test_a_move_error_and_a_refusal_show_in_the_panel(client: TestClient) -> None:
     api = Api(client)
     ex = api.create("armenia-frozen-2026")
     login(client, "arm")
     token = csrf(client, f"/exercises/{ex}")
+    page = client.get(f"/exercises/{ex}").text
+    assert 'data-kind="take_seat"' in page  # the form comes from the game's legal moves
     r = client.post(
-        f"/exercises/{ex}/step/take_seat",
-        data={"state": "ARM", "csrf_token": token},
+        f"/exercises/{ex}/move",
+        data=move_form("ARM", "take_seat", "room", token),
         headers={"hx-request": "true"},
     )
     assert r.status_code == 200  # htmx swaps the panel with the refusal in it
     assert 'class="refusal"' in r.text and "Refused under" in r.text
-    assert "frozen" in r.text
+    assert "frozen" in r.text and "ARM take seat" in r.text
 
 
-def test_control_sees_inline_errors_for_bad_clock_steps(client: TestClient) -> None:
+def test_control_sees_inline_errors_for_bad_clock_moves(client: TestClient) -> None:
     api = Api(client)
     ex = api.create()
     login(client, "ctl")
     token = csrf(client, f"/exercises/{ex}")
     r = client.post(
-        f"/exercises/{ex}/step/advance_clock",
-        data={"hours": "soon", "csrf_token": token},
+        f"/exercises/{ex}/move",
+        data=move_form("control", "advance_clock", "room", token, hours="soon"),
         headers={"hx-request": "true"},
     )
-    assert 'data-field="advance_clock.hours"' in r.text
-    # without htmx the full room page comes back with the error and a 422
-    r = client.post(f"/exercises/{ex}/step/advance_clock", data={"hours": "-3", "csrf_token": token})
-    assert r.status_code == 422 and 'data-field="advance_clock.hours"' in r.text
+    assert 'data-field="advance_clock@room.hours"' in r.text
+    # without htmx the full room page comes back with the error and a 422; a step out of range is refused
+    r = client.post(
+        f"/exercises/{ex}/move", data=move_form("control", "advance_clock", "room", token, hours="x")
+    )
+    assert r.status_code == 422 and 'data-field="advance_clock@room.hours"' in r.text
+    r = client.post(
+        f"/exercises/{ex}/move", data=move_form("control", "advance_clock", "room", token, hours="-3")
+    )
+    assert r.status_code == 409 and "Refused under" in r.text
 
 
-def test_an_observer_sees_the_room_but_no_steps(client: TestClient) -> None:
+def test_a_move_not_offered_names_the_seat_and_the_move(client: TestClient) -> None:
+    api = Api(client)
+    ex = api.create()
+    login(client, "kaz")
+    token = csrf(client, f"/exercises/{ex}")
+    r = client.post(f"/exercises/{ex}/move", data=move_form("KAZ", "establish_base", "nope", token))
+    assert r.status_code == 422 and "KAZ cannot establish base" in r.text
+    r = client.post(
+        f"/exercises/{ex}/move", data=move_form("RUS", "make_statement", "room", token, text="hi")
+    )
+    assert r.status_code == 403 and "does not act for RUS" in r.text
+
+
+def test_an_observer_sees_the_room_but_no_moves(client: TestClient) -> None:
     api = Api(client)
     ex = api.create()
     login(client, "obs")
     page = client.get(f"/exercises/{ex}").text
     assert "Observers follow the room" in page
-    assert "step/advance_clock" not in page and "step/vote" not in page
-    r = client.post(f"/exercises/{ex}/step/inject", data={"text": "x", "csrf_token": csrf(client, "/")})
+    assert f"/exercises/{ex}/move" not in page
+    r = client.post(
+        f"/exercises/{ex}/move", data=move_form("control", "inject", "room", csrf(client, "/"), text="x")
+    )
     assert r.status_code == 403 and "may not" in r.text
 
 

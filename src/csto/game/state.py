@@ -280,9 +280,25 @@ class CrisisState:
             for who, kind, params in sequence.lodging(self):
                 if who == seat:
                     out.append(self._option(seat, kind, sequence.CASE, params, beat, opens=True))
+        held = self.floor.seats if self.floor is not None else {}
         for step in legal_steps(self.engine, seat, sequence.convener(self), CRISIS_OPENERS):
-            out.append(self._option(seat, step.kind, step.case, {}, beat, opens=step.opens))
+            if (step.kind, seat in held) in (("take_seat", True), ("leave_seat", False)):
+                continue  # a seat is taken while free and left while held
+            proposed = (
+                {"level": self._next_rung()} if (step.kind, step.case) == ("propose", sequence.CASE) else {}
+            )
+            out.append(self._option(seat, step.kind, step.case, proposed, beat, opens=step.opens))
         return out
+
+    def _next_rung(self) -> str | None:
+        """The highest rung not yet put to the Council in this case (what a proposal form proposes)."""
+        c = self.case
+        tabled = (
+            {str(e.data["proposal"].get("level")) for e in c.history if e.type == "ProposalTabled"}
+            if c
+            else set()
+        )
+        return next((lv for lv in sequence.ladder(self) if lv not in tabled), None)
 
     def _until_due(self, beat: sequence.Beat | None) -> dict[str, Any]:
         """The clock step that brings the sequence's next beat due (none when it is due already)."""
@@ -304,6 +320,9 @@ class CrisisState:
         if beat is not None and (beat.kind, beat.case) == (kind, case):
             proposed = {**beat.params, **proposed}  # the sequence's values, whoever takes the step
         expected = beat is not None and (beat.seat, beat.kind, beat.case) == (seat, kind, case)
+        b = getattr(proc, "ballot", None)
+        if kind == "vote" and b is not None and b.proposal and seat not in b.positions:
+            expected = seat in b.entitled and seat not in b.frozen  # every voter is awaited at once
         label = spec.help.rstrip(".") if spec.help else kind.replace("_", " ").capitalize()
         return MoveOption(seat, kind, case, label, asks_of(spec, proposed), expected, opens)
 

@@ -43,7 +43,11 @@ def offered(user: User, room: Room) -> list[Offered]:
     own = set(roles.seats_for(user.role, user.state, []))
     out: list[Offered] = []
     used: dict[str, int] = {}
-    for o in room.legal_moves(seats):
+    rank = {seat: i for i, seat in enumerate(seats)}
+    ordered = sorted(
+        room.legal_moves(seats), key=lambda o: (not o.expected, o.seat not in own, rank[o.seat], o.opens)
+    )
+    for o in ordered:
         base = f"move-{o.kind}"
         n = used.get(base, 0)
         used[base] = n + 1

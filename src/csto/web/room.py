@@ -240,6 +240,9 @@ class Room(RoomViews):
 
     def _play(self, move: Move, user: str) -> None:
         st = self.state_
+        if move.kind == "vote" and not str(move.params.get("reason") or "").strip():
+            # the room's own rule: a delegation says why (the model always gives its reasons)
+            raise InputError("a vote needs a reason", field="reason", expected="why, in a sentence")
         if seq_is_state(move.seat) and move.kind not in ("take_seat",):
             holder = self.floor.seats.get(move.seat)
             if holder is not None and holder != user:

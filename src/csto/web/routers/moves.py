@@ -75,6 +75,7 @@ async def page_move(request: Request, ex_id: str, user: PageMover, st: State) ->
     key = f"{kind}@{case}" if case else kind
     errors: dict[str, str] = {}
     refusal = None
+    forbidden = False
     try:
         with room.lock:
             room.refresh()
@@ -90,14 +91,14 @@ async def page_move(request: Request, ex_id: str, user: PageMover, st: State) ->
         errors = {f"{key}._": exc.message}
     except roles.Forbidden as exc:
         errors = {f"{key}._": exc.reason}
+        forbidden = True
     if not request.headers.get("hx-request") and not errors and refusal is None:
         return RedirectResponse(f"/exercises/{ex_id}", status_code=303)
     tpl = "_room_panel.html" if request.headers.get("hx-request") else "room.html"
-    status = (
-        200
-        if request.headers.get("hx-request") or (not errors and refusal is None)
-        else (409 if refusal else 422)
-    )
+    # htmx swaps only 2xx responses: the panel (with the error inline) always comes back as 200 to it
+    status = 409 if refusal else 403 if forbidden else 422 if errors else 200
+    if request.headers.get("hx-request"):
+        status = 200
     return render(
         request,
         tpl,

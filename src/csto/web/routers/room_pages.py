@@ -1,5 +1,5 @@
-"""The exercise room in the browser: the room page and its panel (htmx), a step from a form (errors and the
-engine's refusal shown inline), live updates over server-sent events, the room's map, and the after-action
+"""The exercise room in the browser: the room page and its panel (htmx; its forms are the game's legal moves,
+played through ``routers.moves``), live updates over server-sent events, the room's map, and the after-action
 report as a page, an HTML file and a PDF. The room does the work (``csto.web.steps`` → ``Room``).
 """
 
@@ -11,17 +11,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from csto.errors import CstoError, InputError
-from csto.procedures.floor import INJECT_KINDS
-from csto.rules import RefusedError
 from csto.web import roles
-from csto.web.deps import PageViewer, State, check_csrf
-from csto.web.render import form_errors, render
-from csto.web.room import LEVELS, POSITIONS, Room, refusal_dict
-from csto.web.schemas import StepIn
-from csto.web.steps import exercise_aar, exercise_map, take_step
+from csto.web.deps import PageViewer, State
+from csto.web.render import render
+from csto.web.room import Room
+from csto.web.steps import exercise_aar, exercise_map
 from csto.web.store import User
 
 router = APIRouter(include_in_schema=False)
@@ -38,9 +34,6 @@ def room_ctx(room: Room, user: User) -> dict[str, Any]:
         "moves": offered(user, room) if roles.allowed(user.role, "exercise.move") else [],
         "value": form_value,
         "hidden_params": ("user",),
-        "levels": LEVELS,
-        "positions": POSITIONS,
-        "inject_kinds": INJECT_KINDS,
         "may": lambda a: roles.allowed(user.role, a),
     }
 
@@ -57,52 +50,6 @@ def room_panel(request: Request, ex_id: str, user: PageViewer, st: State) -> HTM
     room = st.room(ex_id)
     room.refresh()
     return render(request, "_room_panel.html", user, **room_ctx(room, user), errors={}, refusal=None, form={})
-
-
-@router.post("/exercises/{ex_id}/step/{kind}")
-async def room_step(request: Request, ex_id: str, kind: str, user: PageViewer, st: State) -> Response:
-    await check_csrf(request)
-    room = st.room(ex_id)
-    form = await request.form()
-    data = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token" and v != ""}
-    errors: dict[str, str] = {}
-    refusal = None
-    forbidden = False
-    try:
-        step = StepIn.model_validate({"kind": kind, **data})
-    except (ValueError, TypeError) as exc:
-        errors = form_errors(exc)
-    else:
-        try:
-            take_step(user, room, step)
-        except RefusedError as exc:
-            refusal = refusal_dict(exc.refused)
-        except InputError as exc:
-            errors = {
-                exc.field or "kind": exc.message + (f" (expected {exc.expected})" if exc.expected else "")
-            }
-        except CstoError as exc:
-            errors = {"_": exc.message}
-        except roles.Forbidden as exc:
-            errors = {"_": exc.reason}
-            forbidden = True
-    if not request.headers.get("hx-request") and not errors and refusal is None:
-        return RedirectResponse(f"/exercises/{ex_id}", status_code=303)
-    status = 200 if not errors and refusal is None else (409 if refusal else 403 if forbidden else 422)
-    if request.headers.get("hx-request"):
-        # htmx swaps only 2xx responses by default: the panel (with the error inline) always comes back as 200
-        status = 200
-    tpl = "_room_panel.html" if request.headers.get("hx-request") else "room.html"
-    return render(
-        request,
-        tpl,
-        user,
-        status=status,
-        **room_ctx(room, user),
-        errors={f"{kind}.{k}": v for k, v in errors.items()},
-        refusal=refusal,
-        form={"kind": kind, **data},
-    )
 
 
 @router.get("/exercises/{ex_id}/stream")
