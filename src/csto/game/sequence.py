@@ -39,6 +39,45 @@ class Beat:
     not_before: dt.datetime | None = None
     why: str = ""
 
+    @property
+    def automatic(self) -> bool:
+        """Whether a model-held seat plays this beat as soon as it is due even where people hold other
+        seats (the room): votes, the withdrawal of a withdrawn request, and the deployment's own steps.
+        The Council's steps, the lodging of the request and the tasking stay with Control."""
+        return self.kind in AUTOMATIC
+
+    @property
+    def phase(self) -> str:
+        """The crisis' phase while it waits on this beat, in a few words for the room."""
+        return PHASES.get(self.kind, f"awaiting {self.kind.replace('_', ' ')}")
+
+
+#: Beats a model-held seat plays as soon as they fall due (see ``Beat.automatic``).
+AUTOMATIC = frozenset(
+    {
+        "vote",
+        "withdraw_request",
+        "order_deployment",
+        "arrive",
+        "begin_operations",
+        "begin_withdrawal",
+        "depart",
+    }
+    | {"complete_withdrawal"}
+)
+#: The phase of the crisis while the sequence waits on a step of this kind.
+PHASES = {
+    "request_assistance": "awaiting request",
+    "request_consultation": "awaiting request",
+    "draft_statement": "awaiting request",
+    "convene": "request lodged: convene the Council",
+    "propose": "in session: table a proposal",
+    "vote": "in session: vote open",
+    "close": "in session: vote open",
+    "withdraw_request": "request withdrawn: the requester withdraws",
+    "task_forces": "deployment decided: task the forces",
+}
+
 
 def _h(hours: float) -> dt.timedelta:
     return dt.timedelta(hours=hours)

@@ -20,15 +20,19 @@ from csto.web import roles
 from csto.web.room import Room
 from csto.web.store import User
 
+#: Moves that cannot be undone ask the person to confirm first.
+CONFIRM = {"end_exercise": "End the exercise? Nothing can be added afterwards."}
+
 
 @dataclass(frozen=True)
 class Offered:
-    """A legal move as a page shows it: the option, a unique element id, and whether the model holds the
-    seat (Control acting for it)."""
+    """A legal move as a page shows it: the option, a unique element id, whether the model holds the
+    seat (Control acting for it), and the question to confirm it by, if any."""
 
     option: MoveOption
     id: str
     for_model: bool
+    confirm: str | None = None
 
 
 def acting_seats(user: User, room: Room) -> list[str]:
@@ -51,7 +55,7 @@ def offered(user: User, room: Room) -> list[Offered]:
         base = f"move-{o.kind}"
         n = used.get(base, 0)
         used[base] = n + 1
-        out.append(Offered(o, base if n == 0 else f"{base}-{n + 1}", o.seat not in own))
+        out.append(Offered(o, base if n == 0 else f"{base}-{n + 1}", o.seat not in own, CONFIRM.get(o.kind)))
     return out
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from typing import Any
 
+from csto.actions import param_choices
 from csto.errors import CstoError, InputError
 from csto.game import (
     ADVANCE_CLOCK,
@@ -39,36 +40,13 @@ from csto.rules import Refused, RefusedError
 from csto.session import Session, from_ledger, open_session
 from csto.web.room_views import RoomViews
 
-LEVELS = tuple(lv for lv in reversed(RESPONSE_LADDER) if lv != "none")
-POSITIONS = ("support", "stand_aside", "object")
+#: A proposal's rungs and a vote's positions, as the action classes give them.
+LEVELS = tuple(
+    lv for lv in reversed(RESPONSE_LADDER) if lv in param_choices("propose", "level") and lv != "none"
+)
+POSITIONS = param_choices("vote", "position")
 #: How often a step is decided again after another process wrote to the same exercise first.
 ATTEMPTS = 8
-#: Beats the model plays by itself for the seats it holds, once they fall due (Control keeps the
-#: Council's steps, the lodging of the request and the tasking of forces).
-AUTOPLAY = frozenset(
-    {
-        "vote",
-        "withdraw_request",
-        "order_deployment",
-        "arrive",
-        "begin_operations",
-        "begin_withdrawal",
-        "depart",
-    }
-    | {"complete_withdrawal"}
-)
-#: What the room shows as its phase while the sequence waits on a step of this kind.
-PHASES = {
-    "request_assistance": "awaiting request",
-    "request_consultation": "awaiting request",
-    "draft_statement": "awaiting request",
-    "convene": "request lodged: convene the Council",
-    "propose": "in session: table a proposal",
-    "vote": "in session: vote open",
-    "close": "in session: vote open",
-    "withdraw_request": "request withdrawn: the requester withdraws",
-    "task_forces": "deployment decided: task the forces",
-}
 
 
 class RoomError(CstoError):
@@ -272,7 +250,7 @@ class Room(RoomViews):
                         continue
         for _ in range(1000):
             beat = st.pending()
-            if beat is None or beat.kind not in AUTOPLAY or not self.model_holds(beat.seat):
+            if beat is None or not beat.automatic or not self.model_holds(beat.seat):
                 return
             if beat.not_before is not None and beat.not_before > self.now:
                 return
@@ -317,8 +295,8 @@ class Room(RoomViews):
         d = self.deployment
         if d is not None:
             return f"deployment {d.step}"
-        if beat is not None and beat.kind in PHASES:
-            return PHASES[beat.kind]
+        if beat is not None and beat.kind in seq.PHASES:
+            return beat.phase
         c = self.case
         if c is None:
             return "awaiting request"

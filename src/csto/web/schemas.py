@@ -11,9 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from csto.procedures.council import SESSION_FORMATS
-from csto.procedures.floor import INJECT_KINDS
-from csto.web.room import LEVELS, POSITIONS, STEPS
+from csto.actions import action_kind_enum, choices_enum, param_choices
+from csto.web.room import STEPS
 
 
 class ErrorOut(BaseModel):
@@ -67,15 +66,18 @@ class ExerciseIn(BaseModel):
 
 
 def _choices(name: str, values: tuple[str, ...]) -> type[enum.StrEnum]:
-    """An enum of the room's own constants, so the API schema lists them and nothing is written twice."""
+    """An enum of the room's own named steps, so the API schema lists them and nothing is written twice."""
     return enum.StrEnum(name, {v: v for v in values})  # type: ignore[return-value]
 
 
+# The values of the actions' parameters come from the action classes (csto.actions), never a second list.
 StepKind = _choices("StepKind", STEPS)
-Position = _choices("Position", POSITIONS)
-Level = _choices("Level", LEVELS)
-InjectKind = _choices("InjectKind", INJECT_KINDS)
-SessionFormat = _choices("SessionFormat", SESSION_FORMATS)
+Position = choices_enum("Position", "vote", "position")
+#: A proposal's rung ("none" is no proposal, so the room's API leaves it out).
+Level = _choices("Level", tuple(lv for lv in param_choices("propose", "level") if lv != "none"))
+InjectKind = choices_enum("InjectKind", "inject", "kind")
+SessionFormat = choices_enum("SessionFormat", "convene", "format")
+ActionKind = action_kind_enum()
 
 
 class StepIn(BaseModel):
@@ -104,6 +106,6 @@ class MoveIn(BaseModel):
     the move's kind and case, and its parameters (the proposed values stand for any left out)."""
 
     seat: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z_]+$")
-    kind: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
+    kind: ActionKind  # type: ignore[valid-type]
     case: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9_.-]*$")
     params: dict[str, Any] = Field(default_factory=dict)

@@ -51,13 +51,13 @@ def api_moves(ex_id: str, user: Mover, st: State) -> dict[str, Any]:
 def api_move(ex_id: str, body: MoveIn, user: Mover, st: State) -> Any:
     room = st.room(ex_id)
     try:
-        stored = play(user, room, body.seat, body.kind, body.case, body.params)
+        stored = play(user, room, body.seat, str(body.kind), body.case, body.params)
     except roles.Forbidden as exc:
         return JSONResponse({"error": "forbidden", "detail": exc.reason}, status_code=403)
     except (CstoError, RefusedError) as exc:
         code, out = step_error(exc)
         if isinstance(exc, RefusedError):
-            out.update(seat=body.seat, move=body.kind, case=body.case)
+            out.update(seat=body.seat, move=str(body.kind), case=body.case)
         return JSONResponse(out, status_code=code)
     return {
         "events": [{"seq": e.seq, "type": e.type, "text": describe(e.type, e.data)} for e in stored],
