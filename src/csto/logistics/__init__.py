@@ -12,7 +12,9 @@ from pathlib import Path
 
 from csto.errors import DataError
 from csto.logistics.data import LogisticsFile
-from csto.logistics.planner import Load, Plan, Sortie, loads_for, plan_airlift
+from csto.logistics.demand import Load, loads_for
+from csto.logistics.planner import plan_airlift
+from csto.logistics.result import Plan, Sortie
 from csto.model import Dataset
 from csto.model.yamlio import read_yaml, validate
 
