@@ -224,7 +224,9 @@ class Room(RoomViews):
         if seq_is_state(move.seat) and move.kind not in ("take_seat",):
             holder = self.floor.seats.get(move.seat)
             if holder is not None and holder != user:
-                raise RoomError(f"{move.seat}'s seat is held by {holder}", field="state")
+                raise RoomError(
+                    f"{move.seat}'s seat is held by {holder}: its delegation acts for it", field="state"
+                )
         st.apply(move)
         self.autoplay()
 
@@ -322,11 +324,6 @@ def _lodge(room: Room, actor: str, params: dict[str, Any], user: str) -> Move:
     if actor != requester:
         raise RoomError(
             f"in this scenario the request is {requester}'s to lodge, not {actor}'s", field="state"
-        )
-    holder = room.floor.seats.get(requester)
-    if holder is not None and holder != user:
-        raise RoomError(
-            f"{requester}'s seat is held by {holder}: its delegation lodges the request", field="state"
         )
     if room.case is not None:
         raise RoomError("the request has already been lodged", field="kind")

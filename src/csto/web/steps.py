@@ -10,9 +10,11 @@ import secrets
 from typing import Any
 
 from csto.errors import CstoError, InputError
+from csto.report.aar_record import AarRecord
 from csto.rules import RefusedError
 from csto.web import roles
 from csto.web.geo import map_data
+from csto.web.moves import acting_seats
 from csto.web.room import Room, RoomError, refusal_dict
 from csto.web.schemas import ExerciseIn, StepIn
 from csto.web.state import AppState
@@ -49,10 +51,11 @@ def take_step(user: User, room: Room, step: StepIn) -> list[Any]:
     stored events (or the engine's ``RefusedError`` / ``CstoError``)."""
     grant = roles.STEP_GRANT[str(step.kind)]
     actor = roles.authorize(user.role, user.state, grant, step.state)
-    if grant == "request.lodge" and user.role == "control":
-        holder = room.floor.seats.get(actor)
-        if holder is not None:
-            raise roles.Forbidden(f"{actor}'s seat is held by {holder}: its delegation lodges the request")
+    if actor == step.state and user.role != "delegation" and actor not in acting_seats(user, room):
+        # the one rule of who acts for a state's seat (roles.seats_for): Control only for the model's seats
+        raise roles.Forbidden(
+            f"{actor}'s seat is held by {room.floor.seats.get(actor)}: its delegation acts for it"
+        )
     return room.act(str(step.kind), actor, room_params(step), user.username)
 
 
@@ -80,9 +83,15 @@ def step_error(exc: Exception) -> tuple[int, dict[str, Any]]:
 
 
 def exercise_aar(st: AppState, room: Room) -> dict[str, Any]:
-    """The after-action report of ``room``, with the ledger verified now."""
+    """The after-action report of ``room`` as JSON, with the ledger verified now."""
+    return exercise_record(st, room).to_dict()
+
+
+def exercise_record(st: AppState, room: Room) -> AarRecord:
+    """The typed record of ``room`` for the after-action report, with the ledger verified now."""
     rep = st.ledger.verify()
-    return room.aar(rep.ok, rep.head_hash, {})
+    with room.lock:
+        return room.aar_record(rep.ok, rep.head_hash)
 
 
 def exercise_map(st: AppState, exercise: str | None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from csto.web import roles
 from csto.web.deps import PageViewer, State
 from csto.web.render import render
 from csto.web.room import Room
-from csto.web.steps import exercise_aar, exercise_map
+from csto.web.steps import exercise_map, exercise_record
 from csto.web.store import User
 
 router = APIRouter(include_in_schema=False)
@@ -84,9 +84,9 @@ def aar_page(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLR
 
     room = st.room(ex_id)
     room.refresh()
-    a = exercise_aar(st, room)
-    curve = base64.b64encode(troop_curve_png(a)).decode()
-    return render(request, "aar.html", user, a=a, room=room, curve=curve)
+    record = exercise_record(st, room)
+    curve = base64.b64encode(troop_curve_png(record)).decode()
+    return render(request, "aar.html", user, a=record.to_dict(), room=room, curve=curve)
 
 
 @router.get("/exercises/{ex_id}/aar.html")
@@ -94,7 +94,7 @@ def aar_html(ex_id: str, user: PageViewer, st: State) -> Response:
     from csto.report.aar import render_html
 
     return Response(
-        render_html(exercise_aar(st, st.room(ex_id))),
+        render_html(exercise_record(st, st.room(ex_id))),
         media_type="text/html",
         headers={"Content-Disposition": f'attachment; filename="aar-{ex_id}.html"'},
     )
@@ -105,7 +105,7 @@ def aar_pdf(ex_id: str, user: PageViewer, st: State) -> Response:
     from csto.report.aar import render_pdf
 
     return Response(
-        render_pdf(exercise_aar(st, st.room(ex_id))),
+        render_pdf(exercise_record(st, st.room(ex_id))),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="aar-{ex_id}.pdf"'},
     )
