@@ -14,11 +14,13 @@ import typer
 
 from csto.commands import compare as compare_commands
 from csto.commands import crisis as crisis_commands
-from csto.commands import data as data_commands
 from csto.commands import engine as engine_commands
 from csto.commands import ledger as ledger_commands
+from csto.commands import members as members_commands
 from csto.commands import plan as plan_commands
+from csto.commands import record as record_commands
 from csto.commands import sweep as sweep_commands
+from csto.commands import treaty as treaty_commands
 from csto.commands import web as web_commands
 from csto.commands import whatif as whatif_commands
 from csto.errors import CstoError
@@ -39,9 +41,9 @@ def _root(
     """csto: the CSTO's treaty, bodies, members and forces as sourced data and a checked engine."""
 
 
-data_commands.register(app)
-
-
+members_commands.register(app)
+treaty_commands.register(app)
+record_commands.register(app)
 engine_commands.register(app)
 crisis_commands.register(app)
 compare_commands.register(app)

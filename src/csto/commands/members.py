@@ -1,0 +1,258 @@
+"""``csto info`` and ``csto members``: the alliance and its members on a date, or the membership timeline.
+
+They load the alliance as it stood on a date and render it as Rich tables or JSON. No domain logic lives
+here: counting, dating and citing are done by ``csto.model``, the timeline by ``csto.report.membership``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from csto.commands.common import AllianceOpt, AtOpt, DataOpt, JsonOpt, console, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("info")(info)
+    app.command("members")(members)
+
+
+def _q(q: Any) -> dict[str, Any] | None:
+    if q is None:
+        return None
+    out: dict[str, Any] = {"value": q.value, "year": q.year, "unit": q.unit, "source": list(q.source)}
+    if q.low is not None:
+        out["low"] = q.low
+    if q.high is not None:
+        out["high"] = q.high
+    if q.confidence:
+        out["confidence"] = q.confidence
+    return out
+
+
+def _member_json(m: Any, *, full: bool) -> dict[str, Any]:
+    s = m.state
+    out: dict[str, Any] = {
+        "iso3": s.iso3,
+        "name": s.name,
+        "status": m.status,
+        "since": m.membership.start.isoformat(),
+        "basis": m.membership.basis,
+        "source": list(m.membership.source),
+    }
+    if m.membership.confidence:
+        out["confidence"] = m.membership.confidence
+    if full:
+        out["capital"] = {"name": s.capital.name, "lat": s.capital.lat, "lon": s.capital.lon}
+        out["population"] = _q(s.population)
+        out["gdp_usd"] = _q(s.gdp_usd)
+        out["military_personnel"] = _q(s.military_personnel)
+        out["military_spending"] = _q(s.military_spending)
+        usd = s.spending_usd()
+        out["military_spending_usd_derived"] = round(usd) if usd is not None else None
+    return out
+
+
+def info(
+    at: AtOpt = None,
+    json_out: JsonOpt = False,
+    data: DataOpt = None,
+    alliance: AllianceOpt = "csto",
+) -> None:
+    """The alliance on a date: members with status, population and military; totals; bodies; forces."""
+    from csto.model import load
+
+    a = load(alliance, at, data_dir=data)
+    chair = a.chair("csc")
+    totals = {
+        "members": len(a.members),
+        "population": sum(m.state.population.value for m in a.members),
+        "military_personnel": sum(m.state.military_personnel.value for m in a.members),
+        "military_spending_usd_derived": round(sum((m.state.spending_usd() or 0.0) for m in a.members)),
+        "note": "Totals use each state's latest sourced figures (their years are given per member), not the "
+        "figures of the date asked for.",
+    }
+    doc = {
+        "alliance": a.name,
+        "full_name": a.dataset.info.full_name,
+        "at": a.at.isoformat(),
+        "chair": chair,
+        "members": [_member_json(m, full=True) for m in a.members],
+        "signatories": [_member_json(m, full=False) for m in a.signatories],
+        "observers": [_member_json(m, full=False) for m in a.observers],
+        "former": [_member_json(m, full=False) for m in a.former],
+        "totals": totals,
+        "bodies": [
+            {
+                "id": b.id,
+                "name": b.name,
+                "short": b.short,
+                "decision_rule": b.decision_rule.rule,
+                "stand_aside": b.decision_rule.stand_aside,
+                "chair": b.chair_in(a.at.year),
+                "officers": [
+                    {"role": o.role, "name": o.name, "state": o.state, "acting": o.acting}
+                    for o in b.officers_on(a.at)
+                ],
+                "source": list(b.source),
+            }
+            for b in a.bodies
+        ],
+        "forces": [
+            {
+                "id": f.id,
+                "name": f.name,
+                "short": f.short,
+                "kind": f.kind,
+                "status": f.status,
+                "strength": _q(f.registered_strength),
+                "members": list(f.members),
+                "source": list(f.source),
+                **({"confidence": f.confidence} if f.confidence else {}),
+            }
+            for f in a.forces
+        ],
+        "bases": [
+            {"id": b.id, "name": b.name, "operator": b.operator, "host": b.host, "personnel": _q(b.personnel)}
+            for b in a.bases
+        ],
+        "provisions_in_force": len(a.provisions),
+    }
+    if json_out:
+        print_json(doc)
+        return
+    _render_info(a, doc)
+
+
+def _fmt(q: Any) -> str:
+    return q.display() if q is not None else "—"
+
+
+def _render_info(a: Any, doc: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = console()
+    chair = f" ({doc['chair']} chairs the Council)" if doc["chair"] else ""
+    c.print(
+        f"[bold]{a.dataset.info.full_name} ({a.name}) on {a.at.isoformat()}[/bold]: "
+        f"{len(a.members)} members{chair} — sources: csto sources"
+    )
+    t = Table(title="Members", title_justify="left")
+    for col in ("State", "Status", "Since", "Population", "Active military", "Military spending", "Conf."):
+        t.add_column(col)
+    for m in a.members:
+        s = m.state
+        t.add_row(
+            f"{s.iso3} {s.name}",
+            m.status,
+            m.membership.start.isoformat(),
+            _fmt(s.population),
+            _fmt(s.military_personnel),
+            _fmt(s.military_spending),
+            m.membership.confidence or "",
+        )
+    tot = doc["totals"]
+    t.add_row(
+        "[bold]Total[/bold]",
+        "",
+        "",
+        f"{tot['population']:,.0f}",
+        f"{tot['military_personnel']:,.0f}",
+        f"≈ ${tot['military_spending_usd_derived'] / 1e9:,.1f} bn (derived)",
+        "",
+    )
+    c.print(t)
+    for label, group in (
+        ("Signatories", a.signatories),
+        ("Observers/partners", a.observers),
+        ("Former", a.former),
+    ):
+        if group:
+            c.print(
+                f"{label}: "
+                + ", ".join(
+                    f"{m.state.name} ({m.status} since {m.membership.start.isoformat()})" for m in group
+                )
+            )
+    bt = Table(title="Bodies", title_justify="left")
+    for col in ("Body", "Decides by", "Chair / office-holders"):
+        bt.add_column(col)
+    for b, bd in zip(a.bodies, doc["bodies"], strict=True):
+        rule = b.decision_rule.rule + (" (stand-aside allowed)" if b.decision_rule.stand_aside else "")
+        who = (
+            bd["chair"] or ", ".join(f"{o['role']}: {o['name']} ({o['state']})" for o in bd["officers"]) or ""
+        )
+        bt.add_row(f"{b.name} ({b.short})", rule, who)
+    c.print(bt)
+    if a.forces:
+        ft = Table(title="Forces", title_justify="left")
+        for col in ("Force", "Status", "Registered strength", "States", "Conf."):
+            ft.add_column(col)
+        for f in a.forces:
+            ft.add_row(
+                f"{f.name} ({f.short})",
+                f.status,
+                _fmt(f.registered_strength),
+                " ".join(f.members),
+                f.confidence or "",
+            )
+        c.print(ft)
+    if a.bases:
+        c.print("Russian bases: " + "; ".join(f"{b.name} ({b.host}, {_fmt(b.personnel)})" for b in a.bases))
+    c.print(
+        f"{len(a.provisions)} treaty and charter provisions in force (csto treaty --at {a.at.isoformat()}). "
+        "Figures are each state's latest sourced values; years in brackets."
+    )
+
+
+def members(
+    history: Annotated[bool, typer.Option("--history", help="Show the membership timeline.")] = False,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also write the timeline as a PNG.")] = None,
+    at: AtOpt = None,
+    json_out: JsonOpt = False,
+    data: DataOpt = None,
+    alliance: AllianceOpt = "csto",
+) -> None:
+    """Members on a date, or with --history the whole membership timeline (terminal Gantt, PNG)."""
+    from csto.model import load_dataset, parse_date
+
+    ds = load_dataset(alliance, data_dir=data)
+    day = parse_date(at)
+    if plot is not None:
+        history = True
+    if not history:
+        from csto.model import view_at
+
+        a = view_at(ds, day)
+        if json_out:
+            print_json(
+                {
+                    "alliance": a.name,
+                    "at": a.at.isoformat(),
+                    "members": [_member_json(m, full=False) for m in a.members],
+                }
+            )
+        else:
+            for m in a.members:
+                console().print(
+                    f"{m.state.iso3}  {m.state.name:<12} {m.status:<10} since {m.membership.start}"
+                )
+        return
+    from csto.report.membership import membership_rows, render_gantt_text
+
+    rows = membership_rows(ds, until=max(day, dt.date.today()))
+    written = None
+    if plot is not None:
+        from csto.report.membership import plot_gantt
+
+        written = plot_gantt(ds, rows, plot)
+    if json_out:
+        print_json({"alliance": ds.info.name, "history": rows, "plot": str(written) if written else None})
+        return
+    c = console()
+    c.print(render_gantt_text(ds, rows, width=max(40, min(100, (c.width or 120) - 18))))
+    if written:
+        c.print(f"wrote {written}")
