@@ -66,20 +66,23 @@ def play(state: CrisisState, player: ModelPlayer, until: Callable[[CrisisState],
     raise RuntimeError(f"the crisis did not end after {MAX_BEATS} steps ({state.scenario.id})")
 
 
-def run_trial(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> TrialOutcome:
-    """One run of the crisis through the game with the given draws."""
+def run_trial(
+    ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw, narrate: bool = True
+) -> TrialOutcome:
+    """One run of the crisis through the game with the given draws (``narrate``: with its timeline in words,
+    which a Monte Carlo that only counts outcomes can do without)."""
     state = CrisisGame(ds, sc, params).new_initial_state(draw)
     player = ModelPlayer(params, draw)
     play(state, player)
-    return outcome_of(state, player)
+    return outcome_of(state, player, narrate)
 
 
-def outcome_of(state: CrisisState, player: ModelPlayer) -> TrialOutcome:
+def outcome_of(state: CrisisState, player: ModelPlayer, narrate: bool = True) -> TrialOutcome:
     """The trial's record, read from its events and the model's soundings."""
     out = TrialOutcome(level="none", adopted=False, hours_to_decision=None)
     c = state.case
     out.refusals = [r.to_dict() for r in state.refusals]
-    out.timeline = _narrative(state, player)
+    out.timeline = _narrative(state, player) if narrate else []
     if c is None:
         return out
     results = [e for e in c.history if e.type in ("DecisionAdopted", "DecisionFailed")]

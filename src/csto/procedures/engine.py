@@ -66,15 +66,24 @@ PROCEDURES: dict[str, type[Procedure]] = {
 def register(cls: type[Procedure]) -> type[Procedure]:
     """Add a procedure class to the engine's registry (for procedures defined outside this package)."""
     PROCEDURES[cls.kind] = cls
+    _STARTERS.clear()
     return cls
 
 
+_STARTERS: dict[str, type[Procedure]] = {}
+
+
+def _starters() -> dict[str, type[Procedure]]:
+    if not _STARTERS:
+        for cls in PROCEDURES.values():
+            for kind in cls.starts:
+                _STARTERS[kind] = cls
+    return _STARTERS
+
+
 def starters() -> dict[str, type[Procedure]]:
-    out: dict[str, type[Procedure]] = {}
-    for cls in PROCEDURES.values():
-        for kind in cls.starts:
-            out[kind] = cls
-    return out
+    """Each opening action kind → the procedure it opens (read from the registry once; a copy)."""
+    return dict(_starters())
 
 
 def all_action_kinds() -> set[str]:
@@ -128,7 +137,7 @@ class Engine:
     def procedure_for(self, action: Action) -> Procedure:
         """The case this action belongs to (a new, unregistered one if the action opens a case)."""
         existing = self.cases.get(action.case)
-        starts = starters()
+        starts = _starters()
         if existing is not None:
             if (
                 action.kind in starts

@@ -212,7 +212,7 @@ def run_crisis(
             todo = [int(x) for x in np.flatnonzero(k.fallback)]
         extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
         for i in todo:
-            out = run_trial(ds, params, sc, draw_at(arrays, members, i))
+            out = run_trial(ds, params, sc, draw_at(arrays, members, i), narrate=False)
             counts[out.level] += 1
             if out.adopted and out.hours_to_decision is not None:
                 extra["dec"].append(out.hours_to_decision)
