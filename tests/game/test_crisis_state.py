@@ -10,6 +10,7 @@ import pytest
 
 from csto.game import (
     ADVANCE_CLOCK,
+    Beat,
     CASE,
     CONTROL,
     DEPLOY,
@@ -180,3 +181,17 @@ def test_every_procedure_of_the_engine_is_reachable_through_moves(
             play(st, ModelPlayer(params, draw), until=lambda s: s.deployment is not None)
             reached = st.deployment is not None and st.deployment.case == DEPLOY
         assert reached, f"no seat is offered a move that opens a {kind} case ({opener})"
+
+
+def test_the_model_player_gives_its_reasons(kz: CrisisGame, params: PolicyParams) -> None:
+    draw = nominal_draw(params)
+    st = kz.new_initial_state(draw)
+    player = ModelPlayer(params, draw)
+    play(st, player, until=lambda s: s.pending() is not None and s.pending().kind == "vote")  # type: ignore[union-attr]
+    beat = st.pending()
+    assert beat is not None and beat.kind == "vote"
+    why = player.why(st, beat)
+    assert why[0].startswith(("support", "stand aside", "object")) and len(why) > 1
+    move = player.choose(st, beat)
+    assert move.params["reason"].startswith("model: ") and why[1] in move.params["reason"]
+    assert player.why(st, Beat("secretariat", "propose", CASE)) == ["deployment: tabled"]

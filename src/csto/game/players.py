@@ -94,6 +94,21 @@ class ModelPlayer:
             return self.table(st, beat)
         return Move(beat.seat, beat.kind, beat.case, dict(beat.params))
 
+    def why(self, st: CrisisState, beat: sequence.Beat) -> list[str]:
+        """The model's reasons for its move on ``beat``: a vote's strongest factors, the soundings behind a
+        proposal (or a conclusion), or the sequence's own reason for a step that follows from it."""
+        if beat.kind == "vote":
+            v = next(
+                x for x in self.votes(st, self.current_level(st, beat.case), beat.case) if x.iso3 == beat.seat
+            )
+            return [f"{v.stance.replace('_', ' ')} (score {v.score:+.2f})", *reason_text(v.reasons)]
+        if beat.kind == "propose":
+            return [
+                f"{s.level}: tabled" if s.tabled else f"{s.level}: not tabled, {s.why}"
+                for s in self.soundings
+            ] or ["no rung left to propose"]
+        return [beat.why] if beat.why else []
+
     def table(self, st: CrisisState, beat: sequence.Beat) -> Move:
         """The next rung down the ladder that soundings support, or the case's conclusion."""
         c = st.case
