@@ -10,11 +10,11 @@ import pytest
 
 from csto.game import (
     ADVANCE_CLOCK,
-    Beat,
     CASE,
     CONTROL,
     DEPLOY,
     FLOOR,
+    Beat,
     CrisisGame,
     CrisisState,
     IllegalMove,
