@@ -195,3 +195,17 @@ def test_the_model_player_gives_its_reasons(kz: CrisisGame, params: PolicyParams
     move = player.choose(st, beat)
     assert move.params["reason"].startswith("model: ") and why[1] in move.params["reason"]
     assert player.why(st, Beat("secretariat", "propose", CASE)) == ["deployment: tabled"]
+
+
+def test_arrivals_inside_a_clock_step_do_not_make_the_clock_drift(
+    kz: CrisisGame, params: PolicyParams
+) -> None:
+    draw = nominal_draw(params)
+    st = kz.new_initial_state(draw)
+    play(st, ModelPlayer(params, draw), until=lambda s: s.deployment is not None)
+    start = st.clock
+    for _ in range(2):
+        st.apply(Move(CONTROL, ADVANCE_CLOCK, FLOOR, {"hours": 6}))
+    assert st.clock == start + dt.timedelta(hours=12)
+    landed = [e for e in st.events if e.type == "UnitsArrived"]
+    assert landed and all(start < e.at <= start + dt.timedelta(hours=12) for e in landed)
