@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from csto.errors import ScriptError
+from csto.errors import InputError, ScriptError
+from csto.events import serialise
 from csto.ledger import Event, EventLog, StoredEvent
 from csto.model import Dataset
 from csto.procedures import Action, DomainEvent, Engine
@@ -38,6 +39,15 @@ class Session:
         proc, events = self.engine.decide(action)
         if not events:
             return []
+        for e in events:  # an event its class cannot hold is this step's bad input, refused before the ledger
+            try:
+                serialise(e.type, e.data)
+            except InputError as err:
+                raise InputError(
+                    f"'{action.kind}' would record data its event cannot hold: {err.message}",
+                    field=err.field,
+                    expected=err.expected,
+                ) from None
         expected = len(proc.history)
         stored = self.ledger.append([to_ledger(e) for e in events], expected_version=expected)
         self.engine.commit(proc, [from_ledger(s) for s in stored])
