@@ -65,7 +65,7 @@ class ModelPlayer:
         c = st.engine.cases.get(case)
         b = c.ballot if c is not None and hasattr(c, "ballot") else None
         entitled = [s for s in (b.entitled if b else []) if s not in (b.frozen if b else [])]
-        injects = sum(1 for e in st.events if e.type == "InjectMade")
+        injects = len(st.injects)
         key = (level, tuple(entitled), injects)
         if key not in self._cache:
             out = council_votes(self.params, self.draw, level, st.features(), entitled)

@@ -147,8 +147,10 @@ def voters(st: CrisisState) -> list[str]:
     return ([lead] if lead in entitled else []) + [s for s in entitled if s != lead]
 
 
-def _last(history: list[Any], *types: str) -> Any:
-    return next((e for e in reversed(history) if e.type in types), None)
+def _last_of(st: CrisisState, case: Any, *types: str) -> Any:
+    """The case's last event of one of ``types`` (None when there is none), from the state's index."""
+    at = st.last_index(case.stream, *types)
+    return st.events[at] if at >= 0 else None
 
 
 def next_beat(st: CrisisState) -> Beat | None:
@@ -162,7 +164,7 @@ def next_beat(st: CrisisState) -> Beat | None:
     if c.step == "to_task" or c.is_terminal:
         return _after_decision(st)
     who = convener(st)
-    convened = _last(c.history, "SessionConvened")
+    convened = _last_of(st, c, "SessionConvened")
     if convened is None:
         if st.refused(who, "convene", CASE):
             return None
@@ -185,7 +187,7 @@ def next_beat(st: CrisisState) -> Beat | None:
         for s in voters(st):
             if s not in b.positions and not st.refused(s, "vote", CASE):
                 return Beat(s, "vote", CASE, why="a proposal is on the table")
-        tabled = _last(c.history, "ProposalTabled", "SessionConvened")
+        tabled = _last_of(st, c, "ProposalTabled", "SessionConvened")
         return Beat(
             who,
             "close",
@@ -205,7 +207,7 @@ def _after_decision(st: CrisisState) -> Beat | None:
         plan = st.tasking()
         if plan is None or not plan[1]:
             return None
-        adopted = _last(c.history, "DecisionAdopted")
+        adopted = _last_of(st, c, "DecisionAdopted")
         return Beat(
             JOINT_STAFF,
             "task_forces",
@@ -233,7 +235,7 @@ def _deployment(st: CrisisState) -> Beat | None:
         return None
     schedule = st.schedule()
     arrived = [e for e in d.history if e.type == "UnitsArrived"]
-    begun = _last(d.history, "OperationsBegun")
+    begun = _last_of(st, d, "OperationsBegun")
     if arrived and begun is None:
         return Beat(
             JOINT_STAFF,
@@ -245,7 +247,7 @@ def _deployment(st: CrisisState) -> Beat | None:
     if len(arrived) < len(schedule):
         at, state, n = schedule[len(arrived)]
         return Beat(JOINT_STAFF, "arrive", DEPLOY, st.arrival_params(state, n), at, "the airlift plan")
-    withdrawing = _last(d.history, "WithdrawalBegun")
+    withdrawing = _last_of(st, d, "WithdrawalBegun")
     last = d.history[-1].at
     if withdrawing is None:
         return Beat(

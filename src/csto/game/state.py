@@ -108,20 +108,50 @@ class CrisisState:
         self.draw = draw or nominal_draw(game.params)
         self._commit = commit or engine.handle
         self._schedule: tuple[DomainEvent, list[Arrival]] | None = None
-        self.refusals: list[Refusal] = [
-            Refusal(
-                str(e.data.get("refused")),
-                str(e.data.get("step")),
-                "",
-                {},
-                str(e.data.get("article")),
-                str(e.data.get("reason")),
-                "",
-                i,
-            )
-            for i, e in enumerate(engine.events)
-            if e.type == "StepRefused"
-        ]
+        #: Refused moves: those refused in this play, and those recorded in the events (``StepRefused``).
+        self.refusals: list[Refusal] = []
+        # An index of the events, caught up incrementally (the events only grow): where each event is,
+        # the injects played, the last event of each (stream, type).
+        self._seen = 0
+        self._position: dict[int, int] = {}
+        self._injects: list[DomainEvent] = []
+        self._last: dict[tuple[str, str], int] = {}
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        events = self.engine.events
+        for i in range(self._seen, len(events)):
+            e = events[i]
+            self._position[id(e)] = i
+            self._last[(e.stream, e.type)] = i
+            if e.type == "InjectMade":
+                self._injects.append(e)
+            elif e.type == "StepRefused":
+                d = e.data
+                self.refusals.append(
+                    Refusal(
+                        str(d.get("refused")),
+                        str(d.get("step")),
+                        "",
+                        {},
+                        str(d.get("article")),
+                        str(d.get("reason")),
+                        "",
+                        i,
+                    )
+                )
+        self._seen = len(events)
+
+    def last_index(self, stream: str, *types: str) -> int:
+        """The position of the last event of one of ``types`` in ``stream`` (-1 when there is none)."""
+        self._catch_up()
+        return max((self._last.get((stream, t), -1) for t in types), default=-1)
+
+    @property
+    def injects(self) -> list[DomainEvent]:
+        """The injects played so far, in order."""
+        self._catch_up()
+        return self._injects
 
     # ------------------------------------------------------------------ the static parts
     @property
@@ -187,18 +217,16 @@ class CrisisState:
 
     def refused(self, seat: str, kind: str, case: str) -> bool:
         """Whether ``seat``'s ``kind`` on ``case`` was refused since the case last moved."""
+        self._catch_up()
         proc = self._case(case)
-        since = 0
-        if proc is not None and proc.history:
-            last = proc.history[-1]
-            since = next(i for i in range(len(self.events) - 1, -1, -1) if self.events[i] is last) + 1
+        since = self._position[id(proc.history[-1])] + 1 if proc is not None and proc.history else 0
         return any(
             r.seat == seat and r.kind == kind and (r.case in (case, "")) and r.after >= since
             for r in self.refusals
         )
 
     def inject_seen(self, kind: str) -> bool:
-        return any(e.type == "InjectMade" and e.data.get("kind") == kind for e in self.events)
+        return any(e.data.get("kind") == kind for e in self.injects)
 
     def features(self) -> CrisisFeatures:
         """The crisis as the member models see it now (with the injects played so far)."""
@@ -207,7 +235,7 @@ class CrisisState:
         at = c.opened_at if c is not None and c.opened_at else self.clock
         shown = chair if sequence.convener(self) == chair else None
         base = crisis_features(self.engine, self.scenario, at, sequence.lodged_article(self), shown)
-        return with_injects(base, self.events)
+        return with_injects(base, self.injects)
 
     def tasking(self) -> tuple[str, dict[str, int]] | None:
         """What the adopted deployment tasks: the supporters' standing offers, the lead state filling in."""
@@ -362,6 +390,7 @@ class CrisisState:
             self.commit(action)
         except RefusedError as err:
             r = err.refused
+            self._catch_up()
             self.refusals.append(
                 Refusal(
                     move.seat, move.kind, move.case, dict(move.params), r.article, r.reason, r.rule, before

@@ -122,7 +122,6 @@ class Room(RoomViews):
                 self.session.engine.replay(from_ledger(e) for e in new)
                 self.last_seq = new[-1].seq
                 self.version = len(self.session.engine.events)
-                self._bind(self.session)
                 self.changed.notify_all()
 
     @property
@@ -263,16 +262,9 @@ class Room(RoomViews):
 
     def _expected(self, rnd: int) -> bool:
         """Whether the model's expectations of the round on the table are recorded."""
-        events = self.engine.events
-        opened = max(
-            (
-                i
-                for i, e in enumerate(events)
-                if e.stream.endswith("/" + CASE) and e.type in ("ProposalTabled", "SessionConvened")
-            ),
-            default=-1,
-        )
-        return any(e.type == "ModelExpected" for e in events[opened + 1 :])
+        st = self.state_
+        opened = st.last_index(st.case.stream, "ProposalTabled", "SessionConvened")
+        return st.last_index(st.floor.stream, "ModelExpected") > opened
 
     # ------------------------------------------------------------------ the room's named steps (API)
     def act(self, kind: str, actor: str, params: dict[str, Any], user: str) -> list[StoredEvent]:

@@ -73,10 +73,14 @@ class RoomViews:
         return round((at - self.t0()).total_seconds() / 3600, 2)
 
     def latest_expectations(self) -> dict[str, Any]:
-        last = None
-        for _, body in self.typed(ModelExpected):
-            last = body
-        return {} if last is None else last.model_dump(mode="json", exclude={"actor"})
+        st = self.state_
+        at = st.last_index(st.floor.stream, "ModelExpected")
+        if at < 0:
+            return {}
+        e = self._events[at]
+        body = parse(e.type, e.data)
+        assert isinstance(body, ModelExpected)
+        return body.model_dump(mode="json", exclude={"actor"})
 
     def schedule(self) -> list[tuple[dt.datetime, str, int]]:
         return self.state_.schedule()
