@@ -27,8 +27,11 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
+# Two workers for the unit and integration tests (2 cores); the reliability tests (crash, concurrency,
+# load: timing-sensitive) run alone afterwards.
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 -m "not reliability"
+	$(BIN)/pytest -q -m reliability
 
 test: lint typecheck contracts pytest
 
