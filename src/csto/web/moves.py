@@ -120,4 +120,4 @@ def play(
         chosen = dict(params)
         if kind == "take_seat":
             chosen["user"] = user.username  # a seat is taken by the one who asks, for no one else
-        return room.move(option.move(**chosen), user.username)
+        return room.move(option.move(**chosen), user.username, refreshed=True)

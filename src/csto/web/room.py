@@ -194,10 +194,12 @@ class Room(RoomViews):
             out = [o for s in seats for o in self.state_.legal_moves(s)]
             return sorted(out, key=lambda o: (not o.expected, o.seat, o.opens, o.kind))
 
-    def move(self, move: Move, user: str) -> list[StoredEvent]:
-        """Play ``move`` for ``user`` (already authorised to act for ``move.seat``), then the model's turns."""
+    def move(self, move: Move, user: str, refreshed: bool = False) -> list[StoredEvent]:
+        """Play ``move`` for ``user`` (already authorised to act for ``move.seat``), then the model's turns
+        (``refreshed``: the caller caught up with the ledger under this lock already)."""
         with self.lock:
-            self.refresh()
+            if not refreshed:
+                self.refresh()
             if self.ended:
                 raise RoomError("the exercise has ended", field="exercise")
             self._stored = []
@@ -276,7 +278,7 @@ class Room(RoomViews):
             builder = STEP_MOVES.get(kind)
             if builder is None:
                 raise InputError(f"unknown step '{kind}'", field="kind", expected=", ".join(STEPS))
-            return self.move(builder(self, actor, params, user), user)
+            return self.move(builder(self, actor, params, user), user, refreshed=True)
 
     def requester(self) -> str:
         sc = self.sc
