@@ -4,7 +4,10 @@ joint statement); a move that is not legal names the seat and the move; a seat o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+import pytest
 
 from tests.web.conftest import Api
 
@@ -62,6 +65,16 @@ def test_a_whole_crisis_through_moves_with_one_human_seat(api: Api) -> None:
     s = move(api, "ctl", ex, clock, hours=48)["state"]
     assert s["deployment"]["on_ground"] == s["deployment"]["tasked"] > 0
     assert s["phase"] == "deployment operating"
+    # inside Control's 48 hours the model's steps fell at their own times: operations began an hour after
+    # the first landing, and the clock ended exactly 48 hours on
+    timeline = api.get("obs", f"/api/exercises/{ex}").json()["timeline"]
+    first = next(t for t in timeline if t["kind"] == "UnitsArrived")
+    begun = next(t for t in timeline if t["kind"] == "OperationsBegun")
+    assert begun["hours"] == pytest.approx(first["hours"] + 1.0, abs=0.01)
+    before = next(t for t in timeline if t["kind"] == "ForcesTasked")
+    assert dt.datetime.fromisoformat(s["clock"]) == dt.datetime.fromisoformat(before["at"]) + dt.timedelta(
+        hours=48
+    )
 
 
 def test_control_starts_a_base_consent_and_a_delegation_answers(api: Api) -> None:

@@ -36,6 +36,7 @@ from csto.ledger.sql import SqlLedger
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import PolicyParams, nominal_draw
 from csto.procedures import Action, Engine
+from csto.procedures.floor import MAX_CLOCK_STEP_H
 from csto.rules import Refused, RefusedError
 from csto.session import Session, from_ledger, open_session
 from csto.web.room_views import RoomViews
@@ -228,8 +229,40 @@ class Room(RoomViews):
                 raise RoomError(
                     f"{move.seat}'s seat is held by {holder}: its delegation acts for it", field="state"
                 )
-        st.apply(move)
+        if move.kind == ADVANCE_CLOCK and move.seat == CONTROL:
+            self._advance(move)
+        else:
+            st.apply(move)
         self.autoplay()
+
+    def _advance(self, move: Move) -> None:
+        """Control's clock move: the model's beats that fall due on the way (arrivals, the start of
+        operations, ...) are played at their own times, then the clock lands where it was sent."""
+        st = self.state_
+        try:
+            hours = float(move.params.get("hours"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            hours = 0.0
+        if not 0 < hours <= MAX_CLOCK_STEP_H:
+            st.apply(move)  # the game refuses it, naming the field or citing the exercise rules
+            return
+        target = st.clock + dt.timedelta(hours=hours)
+        for _ in range(10_000):
+            beat = st.pending()
+            if beat is None or not beat.automatic or not self.model_holds(beat.seat):
+                break
+            due = beat.not_before or st.clock
+            if due > target:
+                break
+            if due > st.clock:
+                st.apply(Move(CONTROL, ADVANCE_CLOCK, FLOOR, {"to": due}))
+                continue  # the clock move may have played it (an arrival lands on its own): look again
+            try:
+                st.apply(self.model.choose(st, beat))
+            except RefusedError:
+                break
+        if target > st.clock:
+            st.apply(Move(CONTROL, ADVANCE_CLOCK, FLOOR, {"to": target}))
 
     def autoplay(self) -> None:
         """Record the model's expectations of a new proposal, then play the model's due beats."""
