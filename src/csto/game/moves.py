@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csto.errors import InputError
-from csto.procedures import ActionSpec
+from csto.procedures import ActionSpec, Param
 
 #: The game's own move kind (not a procedure step): the clock moves forward.
 ADVANCE_CLOCK = "advance_clock"
@@ -33,16 +33,11 @@ class Move:
 
 
 @dataclass(frozen=True)
-class Ask:
-    """A parameter the mover chooses: its type, whether it is required, and its allowed values."""
+class Ask(Param):
+    """A parameter the mover chooses: the procedure's own ``Param`` (type, required, choices, help), named,
+    with ``default`` holding the value the game proposes (the crisis sequence's, or the procedure's)."""
 
-    name: str
-    type: str
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    help: str = ""
-    #: The value the game proposes (the crisis sequence's own, or the procedure's default).
-    default: Any = None
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +113,6 @@ class MoveOption:
 def asks_of(spec: ActionSpec, proposed: Mapping[str, Any]) -> tuple[Ask, ...]:
     """Every parameter of ``spec`` as the procedure specifies it, with the game's proposed values."""
     return tuple(
-        Ask(name, p.type, p.required, tuple(p.choices), p.help, proposed.get(name, p.default))
+        Ask(p.type, p.required, p.choices, p.help, proposed.get(name, p.default), name=name)
         for name, p in spec.params.items()
     )

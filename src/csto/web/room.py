@@ -30,6 +30,7 @@ from csto.game import (
 )
 from csto.game import sequence as seq
 from csto.game.scenario import Scenario
+from csto.game.seats import is_state
 from csto.ledger import ConcurrencyError, StoredEvent
 from csto.ledger.scoped import ScopedLedger
 from csto.ledger.sql import SqlLedger
@@ -184,7 +185,7 @@ class Room(RoomViews):
 
     def model_holds(self, seat: str) -> bool:
         """The model plays member seats nobody holds, and the Joint Staff's deployment steps."""
-        return seat == JOINT_STAFF or (seq_is_state(seat) and seat not in self.floor.seats)
+        return seat == JOINT_STAFF or (is_state(seat) and seat not in self.floor.seats)
 
     # ------------------------------------------------------------------ moves
     def legal_moves(self, seats: list[str]) -> list[MoveOption]:
@@ -223,7 +224,7 @@ class Room(RoomViews):
         if move.kind == "vote" and not str(move.params.get("reason") or "").strip():
             # the room's own rule: a delegation says why (the model always gives its reasons)
             raise InputError("a vote needs a reason", field="reason", expected="why, in a sentence")
-        if seq_is_state(move.seat) and move.kind not in ("take_seat",):
+        if is_state(move.seat) and move.kind not in ("take_seat",):
             holder = self.floor.seats.get(move.seat)
             if holder is not None and holder != user:
                 raise RoomError(
@@ -330,12 +331,6 @@ class Room(RoomViews):
         if c is None:
             return "awaiting request"
         return f"case {c.step} ({c.outcome})"
-
-
-def seq_is_state(seat: str) -> bool:
-    from csto.game.seats import is_state
-
-    return is_state(seat)
 
 
 # ---------------------------------------------------------------------- the named steps, as moves
