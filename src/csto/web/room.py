@@ -180,9 +180,6 @@ class Room(RoomViews):
     def ended(self) -> bool:
         return bool(self.floor.step == "ended")
 
-    def human_seats(self) -> dict[str, str]:
-        return dict(self.floor.seats)
-
     def model_holds(self, seat: str) -> bool:
         """The model plays member seats nobody holds, and the Joint Staff's deployment steps."""
         return seat == JOINT_STAFF or (is_state(seat) and seat not in self.floor.seats)
