@@ -66,6 +66,36 @@ class Justified(Frozen):
         return self
 
 
+#: The CLI's marks for uncertain values, and the legend printed under a table that uses them.
+MARK_LOW = "~"
+MARK_UNVERIFIED = "?"
+MARK_LEGEND = "~ low confidence · ? unverified or assumed"
+#: The web's class for an uncertain value (a dotted underline, see app.css).
+UNCERTAIN_CLASS = "uncertain"
+
+
+def mark(confidence: str | None, *, assumed: bool = False) -> str:
+    """The mark of a value's confidence: ``?`` if assumed or unverified, ``~`` if low, else ``""``.
+
+    The one place that decides which values are flagged; the CLI appends it, the web maps it to a class."""
+    if assumed or confidence == "unverified":
+        return MARK_UNVERIFIED
+    if confidence == "low":
+        return MARK_LOW
+    return ""
+
+
+def marked(text: str, confidence: str | None, *, assumed: bool = False) -> str:
+    """``text`` followed by its mark (``"12,000 ~"``); unchanged for a sure value."""
+    m = mark(confidence, assumed=assumed)
+    return f"{text} {m}" if m else text
+
+
+def uncertain_class(confidence: str | None, *, assumed: bool = False) -> str:
+    """The web's CSS class for the value: ``"uncertain"`` (dotted underline) when it carries a mark."""
+    return UNCERTAIN_CLASS if mark(confidence, assumed=assumed) else ""
+
+
 class Conflict(Frozen):
     """A figure or claim that disagrees with the chosen value, and where it comes from."""
 
