@@ -53,6 +53,9 @@ def compare(
         return
     from rich.table import Table
 
+    from csto.model.common import MARK_LEGEND, marked
+    from csto.model.figures import span_text
+
     left, right = (doc["alliances"][k] for k in doc["alliances"])
     c = console()
     t = Table(title=f"{left['name']} and {right['name']} on {doc['at']}", title_justify="left")
@@ -73,8 +76,10 @@ def compare(
     ):
         row(
             label,
-            lambda p, key=key, money=money: (
+            lambda p, key=key, money=money: marked(
                 f"{_fmt(p[key]['total'], money)}; largest {p[key]['largest']} {(p[key]['share'] or 0):.0%}"
+                f" ({span_text(p[key])})",
+                p[key]["confidence"],
             ),
         )
     row(
@@ -102,6 +107,6 @@ def compare(
         at_t.add_row(v["variable"] + mark, str(a if a is not None else "—"), str(b if b is not None else "—"))
     c.print(at_t)
     c.print("Codes both treaties carry: " + ", ".join(doc["shared_codes"]))
-    c.print(f"[dim]{left['figures_note']}[/dim]")
+    c.print(f"[dim]{left['figures_note']} {MARK_LEGEND}[/dim]")
     if plot is not None:
         c.print(f"Plot: {doc['plot']}")

@@ -28,12 +28,11 @@ def _q(q: Any) -> dict[str, Any] | None:
         out["low"] = q.low
     if q.high is not None:
         out["high"] = q.high
-    if q.confidence:
-        out["confidence"] = q.confidence
+    out["confidence"] = q.confidence or "high"
     return out
 
 
-def _member_json(m: Any, *, full: bool) -> dict[str, Any]:
+def _member_json(m: Any, *, full: bool, day: dt.date | None = None) -> dict[str, Any]:
     s = m.state
     out: dict[str, Any] = {
         "iso3": s.iso3,
@@ -45,14 +44,16 @@ def _member_json(m: Any, *, full: bool) -> dict[str, Any]:
     }
     if m.membership.confidence:
         out["confidence"] = m.membership.confidence
-    if full:
+    if full and day is not None:
+        from csto.model.figures import figure_doc
+        from csto.model.states import FIGURES
+
         out["capital"] = {"name": s.capital.name, "lat": s.capital.lat, "lon": s.capital.lon}
-        out["population"] = _q(s.population)
-        out["gdp_usd"] = _q(s.gdp_usd)
-        out["military_personnel"] = _q(s.military_personnel)
-        out["military_spending"] = _q(s.military_spending)
-        usd = s.spending_usd()
-        out["military_spending_usd_derived"] = round(usd) if usd is not None else None
+        for name in FIGURES:
+            q = s.figure(name, day)
+            out[name] = figure_doc(q, "" if q else getattr(s, name).absent(day))
+        usd = s.spending_usd(day)
+        out["military_spending_usd_derived"] = figure_doc(usd, "" if usd else s.spending_absent(day))
     return out
 
 
@@ -67,20 +68,22 @@ def info(
 
     a = load(alliance, at, data_dir=data)
     chair = a.chair("csc")
+    from csto.model.figures import total_doc
+
     totals = {
         "members": len(a.members),
-        "population": sum(m.state.population.value for m in a.members),
-        "military_personnel": sum(m.state.military_personnel.value for m in a.members),
-        "military_spending_usd_derived": round(sum((m.state.spending_usd() or 0.0) for m in a.members)),
-        "note": "Totals use each state's latest sourced figures (their years are given per member), not the "
-        "figures of the date asked for.",
+        "population": total_doc([m.state.population.at(a.at) for m in a.members]),
+        "military_personnel": total_doc([m.state.military_personnel.at(a.at) for m in a.members]),
+        "military_spending_usd_derived": total_doc([m.state.spending_usd(a.at) for m in a.members]),
+        "note": "Totals add each member's figure of the date's year or the latest earlier one (never a later "
+        "one); 'years' lists the years added, 'missing' the members with no such figure.",
     }
     doc = {
         "alliance": a.name,
         "full_name": a.dataset.info.full_name,
         "at": a.at.isoformat(),
         "chair": chair,
-        "members": [_member_json(m, full=True) for m in a.members],
+        "members": [_member_json(m, full=True, day=a.at) for m in a.members],
         "signatories": [_member_json(m, full=False) for m in a.signatories],
         "observers": [_member_json(m, full=False) for m in a.observers],
         "former": [_member_json(m, full=False) for m in a.former],
@@ -128,7 +131,19 @@ def info(
 
 
 def _fmt(q: Any) -> str:
-    return q.display() if q is not None else "—"
+    from csto.model.common import marked
+
+    return marked(q.display(), q.confidence) if q is not None else "—"
+
+
+def _total(t: dict[str, Any], money: bool = False) -> str:
+    from csto.model.common import marked
+    from csto.model.figures import span_text
+
+    if not t["years"]:
+        return "—"
+    v = f"≈ ${t['value'] / 1e9:,.1f} bn (derived)" if money else f"{t['value']:,.0f}"
+    return marked(f"{v} ({span_text(t)})", t["confidence"])
 
 
 def _render_info(a: Any, doc: dict[str, Any]) -> None:
@@ -149,9 +164,9 @@ def _render_info(a: Any, doc: dict[str, Any]) -> None:
             f"{s.iso3} {s.name}",
             m.status,
             m.membership.start.isoformat(),
-            _fmt(s.population),
-            _fmt(s.military_personnel),
-            _fmt(s.military_spending),
+            _fmt(s.population.at(a.at)),
+            _fmt(s.military_personnel.at(a.at)),
+            _fmt(s.military_spending.at(a.at)),
             m.membership.confidence or "",
         )
     tot = doc["totals"]
@@ -159,12 +174,17 @@ def _render_info(a: Any, doc: dict[str, Any]) -> None:
         "[bold]Total[/bold]",
         "",
         "",
-        f"{tot['population']:,.0f}",
-        f"{tot['military_personnel']:,.0f}",
-        f"≈ ${tot['military_spending_usd_derived'] / 1e9:,.1f} bn (derived)",
+        _total(tot["population"]),
+        _total(tot["military_personnel"]),
+        _total(tot["military_spending_usd_derived"], money=True),
         "",
     )
     c.print(t)
+    from csto.model.common import MARK_LEGEND
+
+    c.print(
+        f"[dim]Figures of {a.at.year} or the latest earlier year (year in brackets); — none by then. {MARK_LEGEND}[/dim]"
+    )
     for label, group in (
         ("Signatories", a.signatories),
         ("Observers/partners", a.observers),

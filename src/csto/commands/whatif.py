@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,6 +45,8 @@ def whatif(
         return
     from rich.table import Table
 
+    from csto.model.common import MARK_LEGEND
+
     b, a = doc["before"], doc["after"]
     c = console()
     t = Table(
@@ -54,8 +56,8 @@ def whatif(
     for col in ("", "Before", "After"):
         t.add_column(col)
     t.add_row("Members", " ".join(b["members"]), " ".join(a["members"]))
-    t.add_row("Population", f"{b['population']:,.0f}", f"{a['population']:,.0f}")
-    t.add_row("GDP", f"${b['gdp_usd'] / 1e9:,.0f} bn", f"${a['gdp_usd'] / 1e9:,.0f} bn")
+    t.add_row("Population", *(_fig(x, "population", f"{x['population']:,.0f}") for x in (b, a)))
+    t.add_row("GDP", *(_fig(x, "gdp_usd", f"${x['gdp_usd'] / 1e9:,.0f} bn") for x in (b, a)))
     t.add_row(
         "Spending shares",
         ", ".join(f"{k} {v:.0%}" for k, v in b["spending_shares"].items()),
@@ -81,4 +83,15 @@ def whatif(
             f"{after['level']} {after['probabilities'][after['level']]:.2f}{mark}",
         )
     c.print(o)
-    c.print(f"[dim]{doc['cohesion_definition']} {doc['spending_note']} {doc['odds_note']}[/dim]")
+    c.print(
+        f"[dim]{doc['cohesion_definition']} {doc['spending_note']} {doc['odds_note']} {MARK_LEGEND}[/dim]"
+    )
+
+
+def _fig(side: dict[str, Any], key: str, text: str) -> str:
+    """A total with the years of its figures, marked by its weakest figure's confidence."""
+    from csto.model.common import marked
+    from csto.model.figures import span_text
+
+    f = side["figures"][key]
+    return marked(f"{text} ({span_text(f)})", f["confidence"])

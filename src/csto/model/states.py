@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csto.model.common import ISO3, Conflict, Frozen, Place, Quantity, Sourced
+from csto.model.common import CONFIDENCE_ORDER, ISO3, Conflict, Frozen, Place, Quantity, Sourced
+from csto.model.figures import Series
 
 Status = Literal["signatory", "member", "frozen", "suspended", "withdrawn", "observer", "partner"]
 #: Statuses that count a state among the members on a day (the rest are former or outside).
@@ -36,15 +37,15 @@ class Membership(Sourced):
 
 
 class State(Frozen):
-    """A state with its capital, economy, military and membership history."""
+    """A state with its capital, its figures by year (see ``csto.model.figures``) and membership history."""
 
     iso3: ISO3
     name: str
     capital: Place
-    population: Quantity
-    gdp_usd: Quantity
-    military_personnel: Quantity
-    military_spending: Quantity
+    population: Series
+    gdp_usd: Series
+    military_personnel: Series
+    military_spending: Series
     memberships: tuple[Membership, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -70,14 +71,47 @@ class State(Frozen):
         m = self.membership_at(day)
         return m.status if m else None
 
-    def spending_usd(self) -> float | None:
-        """Military spending in USD, derived from %GDP where the source gives a share."""
-        s = self.military_spending
+    def figure(self, name: str, day: dt.date) -> Quantity | None:
+        """The figure ``name`` (one of ``FIGURES``) of ``day``'s year or the latest earlier one."""
+        series: Series = getattr(self, name)
+        return series.at(day)
+
+    def spending_usd(self, day: dt.date) -> Quantity | None:
+        """Military spending in USD on ``day``: the dollar figure, or the share of GDP times the GDP of the
+        same year. A share is never multiplied by another year's GDP; then there is no figure."""
+        s = self.military_spending.at(day)
+        if s is None or s.unit not in ("usd", "pct_gdp"):
+            return None
         if s.unit == "usd":
-            return s.value
-        if s.unit == "pct_gdp":
-            return s.value / 100.0 * self.gdp_usd.value
-        return None
+            return s
+        gdp = self.gdp_usd.year_of(s.year)
+        if gdp is None:
+            return None
+        return Quantity(
+            value=s.value / 100.0 * gdp.value,
+            year=s.year,
+            unit="usd",
+            source=s.source + tuple(k for k in gdp.source if k not in s.source),
+            confidence=_weaker(s.confidence, gdp.confidence),
+            note=f"derived: {s.value:g}% of GDP times the GDP of {gdp.year}",
+        )
+
+    def spending_absent(self, day: dt.date) -> str:
+        """Why ``spending_usd(day)`` is None."""
+        s = self.military_spending.at(day)
+        if s is None:
+            return self.military_spending.absent(day)
+        return f"the share of GDP is of {s.year} and there is no GDP figure of {s.year} to multiply it by"
+
+
+#: The figures every state carries, in display order.
+FIGURES: tuple[str, ...] = ("population", "gdp_usd", "military_personnel", "military_spending")
+
+
+def _weaker(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return a or b
+    return a if CONFIDENCE_ORDER[a] <= CONFIDENCE_ORDER[b] else b
 
 
 class ThirdState(Sourced):

@@ -290,4 +290,7 @@ def _check_policy_sources(dataset: Dataset) -> None:
 
 
 def personnel_of(dataset: Dataset) -> dict[str, float]:
-    return {s.iso3: float(s.military_personnel.value) for s in dataset.states}
+    """Each state's latest active-personnel figure (the calibrated model reads the latest; see docs/data/figures.md)."""
+    return {
+        s.iso3: float(q.value) for s in dataset.states if (q := s.military_personnel.latest()) is not None
+    }

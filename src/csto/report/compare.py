@@ -9,23 +9,28 @@ from pathlib import Path
 from typing import Any
 
 from csto.model import Alliance
+from csto.model.common import Quantity
+from csto.model.figures import total_doc
 
 
-def _largest(values: dict[str, float]) -> dict[str, Any]:
+def _largest(figures: dict[str, Quantity | None]) -> dict[str, Any]:
+    """The total of the members' figures of the view's date, the largest member's share, and the figures' years."""
+    values = {k: q.value for k, q in figures.items() if q is not None}
+    facts = total_doc(list(figures.values()))
     total = sum(values.values())
     if not values or total <= 0:
-        return {"total": total, "largest": None, "share": None}
+        return {**facts, "total": total, "largest": None, "share": None}
     top = max(values, key=lambda k: values[k])
-    return {"total": total, "largest": top, "share": round(values[top] / total, 4)}
+    return {**facts, "total": total, "largest": top, "share": round(values[top] / total, 4)}
 
 
 def profile(a: Alliance) -> dict[str, Any]:
     """One alliance on its view's date, as plain data."""
     members = a.members
-    pop = {m.iso3: m.state.population.value for m in members}
-    gdp = {m.iso3: m.state.gdp_usd.value for m in members}
-    spend = {m.iso3: (m.state.spending_usd() or 0.0) for m in members}
-    pers = {m.iso3: m.state.military_personnel.value for m in members}
+    pop = {m.iso3: m.state.population.at(a.at) for m in members}
+    gdp = {m.iso3: m.state.gdp_usd.at(a.at) for m in members}
+    spend = {m.iso3: m.state.spending_usd(a.at) for m in members}
+    pers = {m.iso3: m.state.military_personnel.at(a.at) for m in members}
     coded = [p for p in a.provisions if p.version.codes]
     return {
         "id": a.id,
@@ -47,7 +52,9 @@ def profile(a: Alliance) -> dict[str, Any]:
         "gdp_usd": _largest(gdp),
         "military_spending_usd_derived": _largest(spend),
         "military_personnel": _largest(pers),
-        "figures_note": "Each member's latest sourced figures (years vary by member), not the figures of the date asked for.",
+        "figures_note": "Each member's figure of the date's year or the latest earlier one, never a later one; "
+        "'years' lists the years added, 'missing' the members with none by then, and spending is a share of GDP "
+        "times the GDP of the same year.",
         "decision_rules": [
             {
                 "body": b.id,

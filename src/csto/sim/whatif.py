@@ -15,6 +15,7 @@ from typing import Any
 
 from csto.errors import InputError
 from csto.model import MEMBER_STATUSES, Dataset, Membership, view_at
+from csto.model.figures import total_doc
 from csto.policy import load_policy, nominal_draw
 from csto.sim.catalog import bundled
 from csto.sim.montecarlo import run_crisis
@@ -109,8 +110,11 @@ def _personnel(ds: Dataset, force_id: str, c: Any) -> float:
 def figures(ds: Dataset, at: dt.date) -> dict[str, Any]:
     a = view_at(ds, at)
     members = [m.iso3 for m in a.members]
-    spend = {m.iso3: m.state.spending_usd() or 0.0 for m in a.members}
+    usd = {m.iso3: m.state.spending_usd(at) for m in a.members}
+    spend = {k: q.value for k, q in usd.items() if q is not None}
     total_spend = sum(spend.values()) or 1.0
+    pop = [m.state.population.at(at) for m in a.members]
+    gdp = [m.state.gdp_usd.at(at) for m in a.members]
     forces = []
     for f in a.forces:
         active = f.active_contributions(at)
@@ -129,9 +133,14 @@ def figures(ds: Dataset, at: dt.date) -> dict[str, Any]:
         )
     return {
         "members": members,
-        "population": sum(m.state.population.value for m in a.members),
-        "gdp_usd": sum(m.state.gdp_usd.value for m in a.members),
+        "population": sum(q.value for q in pop if q is not None),
+        "gdp_usd": sum(q.value for q in gdp if q is not None),
         "spending_shares": {k: round(v / total_spend, 4) for k, v in sorted(spend.items())},
+        "figures": {
+            "population": total_doc(pop),
+            "gdp_usd": total_doc(gdp),
+            "military_spending_usd_derived": total_doc(list(usd.values())),
+        },
         "forces": forces,
     }
 
@@ -184,7 +193,8 @@ def whatif(
         "after": {**figures(after_ds, at), "cohesion": cohesion(ds, without, with_)},
         "cohesion_definition": COHESION_DEFINITION,
         "spending_note": "Shares of the members' combined military spending (derived); the organization's own "
-        "budget shares are not in the sources.",
+        "budget shares are not in the sources. Figures are of the date's year or the latest earlier one, never "
+        "later ('figures' gives their years and how many members have none).",
         "odds_before": odds(ds, [], [], trials, seed),
         "odds_after": odds(ds, without, with_, trials, seed),
         "odds_note": "Each bundled scenario is changed on its own date: removed states leave, added ones join.",
