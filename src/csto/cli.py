@@ -1,8 +1,10 @@
-"""The ``csto`` command line: a thin Typer entry point that wires the command modules together.
+"""The ``csto`` command line: a thin Typer entry point over the command modules of ``csto.commands``.
 
-Each command lives in ``csto.commands.<name>`` and imports heavy libraries only inside its
-functions, so ``csto --help`` starts fast. ``main()`` turns every ``CstoError`` into one message
-and exit code 2; ``--debug`` anywhere on the line shows the traceback instead.
+The root group (``csto.commands.lazy``) imports a command module only when its command runs, and each
+module imports heavy libraries inside its functions, so ``csto --help`` starts fast. Help is plain text
+(Typer's help, without Rich's panels: their import alone costs more than the whole listing). ``main()``
+turns every ``CstoError`` into one message and exit code 2, and a missing optional extra into one line
+naming it; ``--debug`` anywhere on the line shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -12,46 +14,46 @@ import sys
 
 import typer
 
-from csto.commands import compare as compare_commands
-from csto.commands import crisis as crisis_commands
-from csto.commands import engine as engine_commands
-from csto.commands import ledger as ledger_commands
-from csto.commands import members as members_commands
-from csto.commands import plan as plan_commands
-from csto.commands import record as record_commands
-from csto.commands import sweep as sweep_commands
-from csto.commands import treaty as treaty_commands
-from csto.commands import web as web_commands
-from csto.commands import whatif as whatif_commands
+from csto import __version__
+from csto.commands.lazy import COMMANDS, LazyGroup
 from csto.errors import CstoError
+from csto.extras import missing_extra_error
 
 app = typer.Typer(
     name="csto",
+    cls=LazyGroup,
     help="The Collective Security Treaty Organization as code: sourced data, the treaty as an engine.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"csto {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line error messages."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print csto's version and exit."
+    ),
 ) -> None:
     """csto: the CSTO's treaty, bodies, members and forces as sourced data and a checked engine."""
 
 
-members_commands.register(app)
-treaty_commands.register(app)
-record_commands.register(app)
-engine_commands.register(app)
-crisis_commands.register(app)
-compare_commands.register(app)
-whatif_commands.register(app)
-plan_commands.register(app)
-sweep_commands.register(app)
-web_commands.register(app)
-app.add_typer(ledger_commands.app, name="ledger")
+def _command_words(args: list[str]) -> str:
+    """``csto`` and the command named on the line (``csto crisis run``), for messages."""
+    words = ["csto"]
+    for arg in args:
+        if arg.startswith("-") or (len(words) == 1 and arg not in COMMANDS) or len(words) == 3:
+            break
+        words.append(arg)
+    return " ".join(words)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -61,7 +63,14 @@ def main(argv: list[str] | None = None) -> None:
     args = [a for a in args if a != "--debug"]
     want_json = "--json" in args
     try:
-        rc = app(args=args, prog_name="csto", standalone_mode=False)
+        try:
+            rc = app(args=args, prog_name="csto", standalone_mode=False)
+        except ModuleNotFoundError as exc:
+            # an optional extra's module, imported by the command that needs it: one line naming the extra
+            missing = None if debug else missing_extra_error(exc.name or "", _command_words(args))
+            if missing is None:
+                raise
+            raise missing from None
         if isinstance(rc, int) and rc != 0:
             raise SystemExit(rc)
     except CstoError as err:

@@ -3,7 +3,7 @@
 It parses the options, calls ``csto.sim.sweep.sweep`` and renders the result: a Rich table (Sobol indices
 by ST, or the grid points), one JSON document with ``--json``, Parquet with ``--out`` and a PNG with
 ``--plot`` (drawn by ``csto.report.sweep``). The sweep itself, the parameter names and their checks live in
-the ``csto.sim.sweep`` package.
+the ``csto.sim.sweep`` package. It needs the sweep extra (and ``--plot`` the report extra): checked first.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from csto.commands.common import AllianceOpt, DataOpt, JsonOpt, console, print_json
+from csto.extras import require_extra
 
 MAX_ROWS = 40
 
@@ -63,6 +64,9 @@ def sweep(
     alliance: AllianceOpt = "csto",
 ) -> None:
     """Sweep model parameters over a crisis (grid or Sobol design) on Dask workers: odds at every point."""
+    require_extra("sweep", "csto sweep")
+    if plot is not None:
+        require_extra("report", "csto sweep --plot")
     from csto.errors import InputError
     from csto.model import load_dataset
     from csto.sim.catalog import find

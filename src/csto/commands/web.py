@@ -1,7 +1,8 @@
 """``csto serve`` (the exercise room) and ``csto users add|list|remove`` (its accounts).
 
-Thin: the app is ``csto.web.create_app``; accounts live in ``csto.web.store``. FastAPI, uvicorn and
-argon2 load inside the commands so ``csto --help`` stays fast.
+Thin: the app is ``csto.web.create_app``; accounts live in ``csto.web.store``. Both need the web extra
+(``require_extra`` first, so a missing one is one line); FastAPI, uvicorn and argon2 load inside the
+commands so ``csto --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated
 import typer
 
 from csto.commands.common import AllianceOpt, DataOpt, JsonOpt, console, print_json
+from csto.extras import require_extra
 
 DEFAULT_ROOM_DB = "csto-room.db"
 
@@ -30,6 +32,7 @@ users = typer.Typer(
 
 
 def _store(db: str):  # type: ignore[no-untyped-def]
+    require_extra("web", "csto users")
     from csto.ledger import open_ledger
     from csto.web.store import Store, migrate
 
@@ -135,6 +138,7 @@ def register(app: typer.Typer) -> None:
         ] = 480,
     ) -> None:
         """The exercise room: a web app and REST API at http://HOST:PORT (OpenAPI at /docs)."""
+        require_extra("web", "csto serve")
         import uvicorn
 
         from csto.web import create_app

@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from csto.errors import LedgerError
+from csto.extras import require_extra
 
 EXPECTED_URL: Final = "a SQLite file path, sqlite:///PATH, sqlite:// (in memory) or postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME"
 PG_SCHEMES: Final = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
@@ -115,4 +116,5 @@ def sqlite_engine(target: Target, busy_timeout_s: float) -> Engine:
 
 
 def postgres_engine(target: Target) -> Engine:
+    require_extra("postgres", "a PostgreSQL ledger")
     return sa.create_engine(target.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})

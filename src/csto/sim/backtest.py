@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from csto.extras import require_extra
 from csto.model import Dataset
 from csto.sim.catalog import bundled
 from csto.sim.montecarlo import CrisisResult, run_crisis
@@ -64,7 +65,8 @@ class BacktestResult:
         }
 
     def to_frame(self) -> Any:
-        """One row per episode, as a pandas DataFrame."""
+        """One row per episode, as a pandas DataFrame; pandas comes with the sweep extra."""
+        require_extra("sweep", "BacktestResult.to_frame()")
         import pandas as pd
 
         return pd.DataFrame([r.to_dict() for r in self.rows]).set_index("episode")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from csto.extras import require_extra
 from csto.game.scenario import Scenario
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import PolicyParams, load_policy, nominal_draw
@@ -131,7 +132,8 @@ class CrisisResult:
         }
 
     def to_frame(self) -> Any:
-        """The odds as a pandas DataFrame (one row per rung)."""
+        """The odds as a pandas DataFrame (one row per rung); pandas comes with the sweep extra."""
+        require_extra("sweep", "CrisisResult.to_frame()")
         import pandas as pd
 
         ci = self.ci95

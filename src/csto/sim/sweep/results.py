@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csto.extras import require_extra
 from csto.model import RESPONSE_LADDER
 from csto.sim.sweep.parameters import ParamRange
 from csto.sim.sweep.sensitivity import SobolIndices
@@ -74,6 +75,7 @@ class SweepResult:
 
     def to_frame(self) -> Any:
         """One row per point: each parameter, each rung's probability (``p_<rung>``), the expected level."""
+        require_extra("sweep", "SweepResult.to_frame()")
         import pandas as pd
 
         rows = []

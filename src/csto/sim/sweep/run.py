@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from csto.errors import InputError
+from csto.extras import require_extra
 from csto.game.scenario import Scenario
 from csto.model import Dataset
 from csto.policy import PolicyParams
@@ -54,6 +55,7 @@ def sweep(
     ``grid``: ``samples`` values per parameter (default 11), full factorial, capped. ``sobol``: ``samples``
     base samples (default 256, a power of two) → ``samples · (2D + 2)`` points and Sobol indices of the
     expected level. Pass ``client`` to reuse a Dask client; ``processes=False`` runs workers as threads."""
+    require_extra("sweep", "csto.sim.sweep.sweep()")
     t0 = time.perf_counter()
     if method not in METHODS:
         raise InputError(f"unknown method '{method}'", field="--method", expected="grid or sobol")
