@@ -30,10 +30,11 @@ class Series(Frozen):
     def _shape(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        if "value" in data:  # the older one-figure form: a single dated point
+        if "value" in data:  # the older one-figure form: a single dated point (and what the series lacks)
             if "year" not in data:
                 raise ValueError("a figure needs its year (year: YYYY)")
-            return {"points": [data], "unit": data.get("unit", "count")}
+            point = {k: v for k, v in data.items() if k != "gap"}
+            return {"points": [point], "unit": data.get("unit", "count"), "gap": data.get("gap")}
         points = data.get("points")
         if not isinstance(points, list):
             return data
