@@ -1,50 +1,8 @@
-"""Charter Art. 20: withdrawal (notice and obligations; uncertain, configurable) and suspension."""
+"""Charter Art. 20: suspension and exclusion by the Council (withdrawal is Art. 19: test_charter_art19.py)."""
 
 from __future__ import annotations
 
-from csto.rules import RulesConfig
 from tests.conformance.conftest import ALL_SUPPORT, covers
-
-
-@covers("charter-art20-withdrawal-notice")
-def test_withdrawal_takes_effect_no_earlier_than_the_notice_period(table) -> None:  # type: ignore[no-untyped-def]
-    t = table("2026-01-10")
-    r = t.refused("KGZ", "notify_withdrawal", "w", effective="2026-03-01")
-    assert r.article == "Charter Art. 20" and r.uncertain
-    assert "2026-07-10" in r.reason
-    t.do("KGZ", "notify_withdrawal", "w2", effective="2026-07-10")
-    assert t.refused("secretariat", "take_effect", "w2").article == "Charter Art. 20"
-    t.at("2026-07-10").do("secretariat", "take_effect", "w2")
-    assert t.status("KGZ") == "withdrawn"
-
-
-@covers("charter-art20-withdrawal-notice")
-def test_the_notice_period_and_unilateral_withdrawal_are_configurable(table) -> None:  # type: ignore[no-untyped-def]
-    t = table("2026-01-10", RulesConfig(withdrawal_notice_months=3))
-    t.do("KGZ", "notify_withdrawal", "w", effective="2026-04-10")
-    t2 = table("2026-01-10", RulesConfig(unilateral_withdrawal_allowed=False))
-    assert "disabled" in t2.refused("KGZ", "notify_withdrawal", "w", effective="2027-01-10").reason
-
-
-@covers("charter-art20-withdrawal-notice")
-def test_a_non_member_cannot_withdraw(table) -> None:  # type: ignore[no-untyped-def]
-    assert (
-        "not a member"
-        in table("2026-01-10").refused("UZB", "notify_withdrawal", "w", effective="2027-01-10").reason
-    )
-
-
-@covers("charter-art20-withdrawal-obligations")
-def test_arrears_must_be_settled_before_a_withdrawal(table) -> None:  # type: ignore[no-untyped-def]
-    from csto.rules.membership import withdrawal_obligations
-
-    t = table("2026-01-10")
-    sit = t.engine.world.situation()
-    v = withdrawal_obligations(sit, "KGZ", 1000.0)
-    assert not v.ok and v.uncertain and v.article == "Charter Art. 20"
-    assert withdrawal_obligations(sit, "KGZ", 0.0).ok
-    t2 = table("2026-01-10", RulesConfig(settle_arrears_before_withdrawal=False))
-    assert withdrawal_obligations(t2.engine.world.situation(), "KGZ", 1000.0).ok
 
 
 @covers("charter-art20-suspension")

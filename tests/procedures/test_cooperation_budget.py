@@ -1,7 +1,7 @@
 """BudgetAssessment: a scale of shares decided by consensus, assessments, payments, posts and arrears.
 
 Frozen or suspended members are not assessed and their share is not redistributed (Armenia 2024);
-unpaid contributions block quota posts (Charter Art. 11) and withdrawal (Charter Art. 20).
+unpaid contributions block quota posts (Charter Art. 11) and withdrawal (Charter Art. 19).
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def test_arrears_block_withdrawal(engine_at, refused):
     eng.handle(act("close_year", "secretariat", "2025-12-31"))
     notice = Action("notify_withdrawal", "BLR", t("2026-01-05"), "blr-out", {"effective": "2026-08-01"})
     r = refused(eng, notice)
-    assert r.article == "Charter Art. 20" and r.rule == "charter-art20-withdrawal-obligations"
+    assert r.article == "Charter Art. 19" and r.rule == "charter-art19-withdrawal-obligations"
 
 
 def test_replay_of_events_rebuilds_the_same_budget(engine_at, replayed):

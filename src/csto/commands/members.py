@@ -66,8 +66,10 @@ def info(
     """The alliance on a date: members with status, population and military; totals; bodies; forces."""
     from csto.model import load
 
+    from csto.commands.offices import body_chair, chair_doc, practices_doc
+
     a = load(alliance, at, data_dir=data)
-    chair = a.chair("csc")
+    chair_period = chair_doc(a)
     from csto.model.figures import total_doc
 
     totals = {
@@ -82,7 +84,8 @@ def info(
         "alliance": a.name,
         "full_name": a.dataset.info.full_name,
         "at": a.at.isoformat(),
-        "chair": chair,
+        "chair": chair_period["state"],
+        "chair_period": chair_period,
         "members": [_member_json(m, full=True, day=a.at) for m in a.members],
         "signatories": [_member_json(m, full=False) for m in a.signatories],
         "observers": [_member_json(m, full=False) for m in a.observers],
@@ -95,7 +98,8 @@ def info(
                 "short": b.short,
                 "decision_rule": b.decision_rule.rule,
                 "stand_aside": b.decision_rule.stand_aside,
-                "chair": b.chair_in(a.at.year),
+                "established": b.established.date.isoformat(),
+                "chair": body_chair(a, b),
                 "officers": [
                     {"role": o.role, "name": o.name, "state": o.state, "acting": o.acting}
                     for o in b.officers_on(a.at)
@@ -122,6 +126,7 @@ def info(
             {"id": b.id, "name": b.name, "operator": b.operator, "host": b.host, "personnel": _q(b.personnel)}
             for b in a.bases
         ],
+        "practices": practices_doc(a),
         "provisions_in_force": len(a.provisions),
     }
     if json_out:
@@ -149,8 +154,10 @@ def _total(t: dict[str, Any], money: bool = False) -> str:
 def _render_info(a: Any, doc: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from csto.commands.offices import chair_text, practice_lines
+
     c = console()
-    chair = f" ({doc['chair']} chairs the Council)" if doc["chair"] else ""
+    chair = f" ({chair_text(doc['chair_period'])})"
     c.print(
         f"[bold]{a.dataset.info.full_name} ({a.name}) on {a.at.isoformat()}[/bold]: "
         f"{len(a.members)} members{chair} — sources: csto sources"
@@ -207,6 +214,11 @@ def _render_info(a: Any, doc: dict[str, Any]) -> None:
         )
         bt.add_row(f"{b.name} ({b.short})", rule, who)
     c.print(bt)
+    lines = practice_lines(doc["practices"])
+    if lines:
+        c.print("Practices attested on this date: " + "; ".join(lines[:-1] if "[dim]" in lines[-1] else lines))
+        if "[dim]" in lines[-1]:
+            c.print(lines[-1])
     if a.forces:
         ft = Table(title="Forces", title_justify="left")
         for col in ("Force", "Status", "Registered strength", "States", "Conf."):

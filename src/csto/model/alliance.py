@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import Field
 
 from csto.errors import DataError, InputError
-from csto.model.bodies import BodiesFile, Body
+from csto.model.bodies import UNKNOWN, BodiesFile, Body, Practice, PracticePeriod
 from csto.model.common import Frozen, Place, Slug, Source, Sourced
+from csto.model.dating import check_bodies_dated, check_chair_periods
 from csto.model.episodes import Correction, CorrectionsFile, Episode, EpisodesFile
 from csto.model.forces import Airfield, AirfieldsFile, Base, Force, ForcesFile
 from csto.model.states import MEMBER_STATUSES, MembersFile, Membership, State, ThirdState
@@ -54,6 +55,7 @@ class Dataset(Frozen):
     states: tuple[State, ...]
     third_states: tuple[ThirdState, ...] = ()
     bodies: tuple[Body, ...]
+    practices: tuple[Practice, ...] = ()
     forces: tuple[Force, ...] = ()
     bases: tuple[Base, ...] = ()
     airfields: tuple[Airfield, ...] = ()
@@ -140,8 +142,18 @@ class Alliance(Frozen):
         return None
 
     def chair(self, body_id: str = "csc") -> str | None:
+        """The sourced chair of ``body_id`` on this date; None where the sources do not say (unknown)."""
         b = self.body(body_id)
-        return b.chair_in(self.at.year) if b else None
+        return b.chair_on(self.at) if b else None
+
+    def practices(self) -> tuple[tuple[Practice, PracticePeriod], ...]:
+        """The practices attested on this date, each with the attested period that covers it."""
+        out: list[tuple[Practice, PracticePeriod]] = []
+        for pr in self.dataset.practices:
+            period = pr.period_on(self.at)
+            if period is not None:
+                out.append((pr, period))
+        return tuple(out)
 
     def provision(self, instrument: str, number: str) -> Provision | None:
         inst = self.dataset.instrument(instrument)
@@ -255,6 +267,8 @@ def _build_dataset(directory: str, docs: dict[str, YamlDoc]) -> Dataset:
     _check_state_codes(docs, known)
     _check_unique_ids(docs)
     _check_amendments(docs["treaty"], treaty)
+    check_chair_periods(docs["bodies"], bodies)
+    check_bodies_dated(docs["bodies"], bodies, treaty)
     return Dataset(
         directory=directory,
         info=info,
@@ -264,6 +278,7 @@ def _build_dataset(directory: str, docs: dict[str, YamlDoc]) -> Dataset:
         states=members.states,
         third_states=members.third_states,
         bodies=bodies.bodies,
+        practices=bodies.practices,
         forces=forces.forces if forces else (),
         bases=forces.bases if forces else (),
         airfields=airfields.airfields if airfields else (),
@@ -354,7 +369,7 @@ def _check_state_codes(docs: dict[str, YamlDoc], known: set[str]) -> None:
             is_state_field = last in _STATE_FIELDS or (
                 isinstance(last, int) and parent in ("order", "members")
             )
-            if is_state_field and isinstance(node, str) and node not in known:
+            if is_state_field and isinstance(node, str) and node not in known and node != UNKNOWN:
                 raise DataError(
                     f"unknown state code '{node}'",
                     file=str(doc.file),

@@ -1,7 +1,8 @@
-"""The organization's bodies: composition, decision rule, chair rotation and office-holders.
+"""The organization's bodies: composition, decision rule, chair periods, office-holders and practices.
 
 Decision rules are data (consensus, stand-aside allowed, quorum) so that one ``CouncilDecision``
-mechanism can serve every body. Holds records only; it must not read files.
+mechanism can serve every body. A chair is known only for its sourced periods: any other day is unknown.
+Holds records only; it must not read files.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from csto.model.common import ISO3, Frozen, Slug, Sourced
 
 
 class Establishment(Sourced):
-    """When and by what act something was created."""
+    """When and by what act something was created; ``instrument`` names the founding act in treaty.yaml
+    where it is one (the body cannot be dated before it)."""
 
     date: dt.date
     basis: str
     date_precision: Literal["day", "month", "year"] = "day"
+    instrument: Slug | None = None
 
 
 class DecisionRule(Sourced):
@@ -33,20 +36,67 @@ class DecisionRule(Sourced):
     procedural: str | None = None
 
 
-class ChairYear(Sourced):
-    """An observed chair for a calendar year."""
+UNKNOWN = "unknown"
 
-    year: int
-    state: ISO3
+
+class ChairPeriod(Sourced):
+    """Who chaired during ``[start, end)``; ``state: unknown`` records a stretch the sources do not cover."""
+
+    start: dt.date
+    end: dt.date
+    state: ISO3 | Literal["unknown"]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ChairPeriod:
+        if self.end <= self.start:
+            raise ValueError(f"a chair period must end after it starts ({self.start} to {self.end})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
 
 
 class ChairRule(Sourced):
-    """How the chair rotates; ``order`` is the rotation used where no chair is recorded."""
+    """How the chair rotates, and the sourced ``periods``. ``order``/``anchor_year`` are an inferred rotation
+    that only planning (a game set in a year with no recorded chair) may use; it is never shown as a fact."""
 
     rotation: str
     order: tuple[ISO3, ...] = ()
     anchor_year: int | None = Field(default=None, description="a year whose chair is order[0]")
-    observed: tuple[ChairYear, ...] = ()
+    periods: tuple[ChairPeriod, ...] = ()
+
+    def period_on(self, day: dt.date) -> ChairPeriod | None:
+        for p in self.periods:
+            if p.covers(day):
+                return p
+        return None
+
+
+class PracticePeriod(Sourced):
+    """A stretch ``[start, end)`` in which a practice is attested (``end`` None: still attested)."""
+
+    start: dt.date
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+class Practice(Sourced):
+    """A way the organization works that no retrieved text lays down (e.g. standing aside without
+    blocking), with the periods it is attested for. A period of low or unverified confidence is uncertain."""
+
+    id: Slug
+    name: str
+    description: str
+    bodies: tuple[Slug, ...] = ()
+    periods: tuple[PracticePeriod, ...] = Field(min_length=1)
+
+    def period_on(self, day: dt.date) -> PracticePeriod | None:
+        for p in self.periods:
+            if p.covers(day):
+                return p
+        return None
 
 
 class Officer(Sourced):
@@ -80,13 +130,21 @@ class Body(Sourced):
     def exists_on(self, day: dt.date) -> bool:
         return self.established.date <= day and (self.abolished is None or day < self.abolished)
 
-    def chair_in(self, year: int) -> str | None:
-        """The chair for ``year``: the recorded one, else the rotation order, else None."""
+    def chair_on(self, day: dt.date) -> str | None:
+        """The sourced chair on ``day``, or None where the sources do not say (shown as "unknown")."""
         if self.chair is None:
             return None
-        for obs in self.chair.observed:
-            if obs.year == year:
-                return obs.state
+        p = self.chair.period_on(day)
+        return None if p is None or p.state == UNKNOWN else p.state
+
+    def chair_in(self, year: int) -> str | None:
+        """A chair to plan with in ``year`` (the game's use): the sourced chair on 1 July, else the inferred
+        rotation order, else None. Views of a date use ``chair_on``, which never infers."""
+        if self.chair is None:
+            return None
+        known = self.chair_on(dt.date(year, 7, 1))
+        if known is not None:
+            return known
         if self.chair.order and self.chair.anchor_year is not None:
             order = self.chair.order
             return order[(year - self.chair.anchor_year) % len(order)]
@@ -100,3 +158,4 @@ class BodiesFile(Frozen):
     """The shape of ``bodies.yaml``."""
 
     bodies: tuple[Body, ...]
+    practices: tuple[Practice, ...] = ()

@@ -1,4 +1,4 @@
-"""Withdrawal: a member leaves by notice (Charter Art. 20) or by not renewing at a term's end (CST Art. 11).
+"""Withdrawal: a member leaves by notice (Charter Art. 19) or by not renewing at a term's end (CST Art. 11).
 
 The notice period, the treaty's terms and settling arrears are judged by ``csto.rules.membership``;
 this module keeps the order of the steps and the day the withdrawal takes effect.
@@ -27,11 +27,11 @@ def _parse_day(value: Any) -> dt.date:
 
 
 class Withdrawal(Procedure):
-    """A member leaves: by notice (Charter Art. 20; uncertain) or by not renewing at a term's end (CST Art. 11)."""
+    """A member leaves: by notice (Charter Art. 19) or by not renewing at a term's end (CST Art. 11)."""
 
     kind = "withdrawal"
     title = "Withdrawal"
-    article = ("charter", "20")
+    article = ("charter", "19")
     starts = frozenset({"notify_withdrawal"})
     specs = {
         "notify_withdrawal": ActionSpec(
@@ -79,7 +79,7 @@ class Withdrawal(Procedure):
         else:
             self.check(withdrawal_notice(sit, action.actor, action.at.date(), effective))
             self.check(withdrawal_obligations(sit, action.actor, self.world.arrears(action.actor)))
-            cite = sit.cite("charter", "20")
+            cite = sit.cite("charter", "19", "withdrawal_right")
         return [
             self.event(
                 "WithdrawalNotified",

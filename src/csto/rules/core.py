@@ -72,8 +72,8 @@ class RulesConfig:
 
 #: Which config settings stand for uncertain law, and what the uncertainty is.
 UNCERTAIN: dict[str, str] = {
-    "withdrawal_notice_months": "The six-month notice is commonly cited for CST Art. 11 and Charter Art. 20 but "
-    "was not seen in a retrieved text (fact sheet: unverified).",
+    "withdrawal_notice_months": "Charter Art. 19: six months' notice, as the Russian foreign ministry cited it in "
+    "2024 (the Charter's own text not read that far); for CST Art. 11 the period is unverified.",
     "unilateral_withdrawal_allowed": "TASS (2012-12-19) wrote that the Charter provides no unilateral withdrawal; "
     "the 2004 regulations on secession suggest it does. Default: allowed with notice.",
     "absent_counts_as_stand_aside": "Practice at the 2023-11-23 Minsk summit: decisions taken without Armenia "
@@ -82,8 +82,8 @@ UNCERTAIN: dict[str, str] = {
     "is assumed.",
     "frozen_members_consent_to_bases": "The 2011 decision requires every member's consent; whether a member that "
     "froze its participation must still consent is not addressed by any source.",
-    "settle_arrears_before_withdrawal": "Charter Art. 20 as recalled (unverified): a member withdraws after "
-    "settling its obligations.",
+    "settle_arrears_before_withdrawal": "Charter Art. 19 as the Russian foreign ministry cited it in 2024: a member "
+    "withdraws after settling its obligations.",
 }
 
 
@@ -115,9 +115,10 @@ class Situation:
         """Members entitled to take part in decisions (not suspended, not frozen)."""
         return sorted(k for k, v in self.statuses.items() if v == "member")
 
-    def _equivalent(self, instrument: str, number: str) -> Any:
-        """For another alliance's dataset: the provision in force that carries the same anchor code."""
-        anchor = ANCHORS.get((instrument, number))
+    def _equivalent(self, instrument: str, number: str, anchor: str | None = None) -> Any:
+        """For another alliance's dataset: the provision in force that carries the same anchor code (``anchor``
+        where one article holds several provisions, e.g. Charter Art. 19's admission and withdrawal)."""
+        anchor = anchor or ANCHORS.get((instrument, number))
         if anchor is None:
             return None
         for p in self.alliance.provisions:
@@ -149,12 +150,12 @@ class Situation:
             return default
         return p.version.params.get(name, default)
 
-    def cite(self, instrument: str, number: str) -> str:
+    def cite(self, instrument: str, number: str, anchor: str | None = None) -> str:
         """The article as it stands that day; for another alliance, its provision with the same anchor code,
         or else its top council's decision rule (the rules name the CSTO's articles)."""
         if self._native(instrument):
             return self.alliance.cite(instrument, number)
-        p = self._equivalent(instrument, number)
+        p = self._equivalent(instrument, number, anchor)
         if p is not None:
             return str(p.citation)
         body = self.alliance.body(self.top_council())
@@ -165,7 +166,10 @@ class Situation:
     def refuse(self, rule_id: str, reason: str) -> Refused:
         r = RULES[rule_id]
         return Refused(
-            article=self.cite(r.instrument, r.article), reason=reason, rule=rule_id, uncertain=r.uncertain
+            article=self.cite(r.instrument, r.article, r.anchor),
+            reason=reason,
+            rule=rule_id,
+            uncertain=r.uncertain,
         )
 
 
@@ -180,6 +184,7 @@ class Rule:
     check: Callable[..., Any]
     uncertain: bool = False
     basis: str = ""
+    anchor: str | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -194,21 +199,27 @@ ANCHORS: dict[tuple[str, str], str] = {
     ("cst", "6"): "collective_defence",
     ("cst", "11"): "withdrawal_right",
     ("charter", "19"): "open_to_accession",
-    ("charter", "20"): "withdrawal_right",
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def rule(
-    rule_id: str, instrument: str, article: str, summary: str, *, uncertain: bool = False, basis: str = ""
+    rule_id: str,
+    instrument: str,
+    article: str,
+    summary: str,
+    *,
+    uncertain: bool = False,
+    basis: str = "",
+    anchor: str | None = None,
 ) -> Callable[[F], F]:
-    """Register ``fn`` as the check for ``rule_id``."""
+    """Register ``fn`` as the check for ``rule_id``; ``anchor`` overrides the article's code in ``ANCHORS``."""
 
     def deco(fn: F) -> F:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, instrument, article, summary, fn, uncertain, basis)
+        RULES[rule_id] = Rule(rule_id, instrument, article, summary, fn, uncertain, basis, anchor)
         return fn
 
     return deco

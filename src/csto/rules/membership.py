@@ -1,7 +1,7 @@
 """Rules on who belongs: admission, rival alliances, withdrawal, the treaty's term, suspension, freezing.
 
-Where the legal text is uncertain (the withdrawal notice, unilateral withdrawal, settling arrears)
-the rule is marked uncertain and reads its setting from ``RulesConfig``.
+Where the legal text is uncertain (unilateral withdrawal against the TASS 2012 report, the CST's notice) the
+rule is marked uncertain; settings that stand for disputed law are read from ``RulesConfig``.
 """
 
 from __future__ import annotations
@@ -126,28 +126,29 @@ def non_renewal(sit: Situation, state: str, effective: dt.date) -> Verdict:
 
 
 @rule(
-    "charter-art20-withdrawal-notice",
+    "charter-art19-withdrawal-notice",
     "charter",
-    "20",
-    "A member may withdraw by written notice; the withdrawal takes effect no earlier than the notice period "
-    "after the notice (6 months, configurable: unverified).",
-    uncertain=True,
-    basis="Fact sheet: six-month notice recalled, not seen in a retrieved text; TASS 2012 says the Charter has no "
-    "unilateral withdrawal. Settings: RulesConfig.withdrawal_notice_months, unilateral_withdrawal_allowed.",
+    "19",
+    "A member may withdraw by official notice; the withdrawal takes effect no earlier than the notice period "
+    "after the notice (6 months).",
+    basis="Charter Art. 19 as the Russian foreign ministry cited it in 2024 (caucasuswatch_2024_zakharova_art19). "
+    "Conflict kept: TASS 2012 says the Charter has no unilateral withdrawal. Settings: "
+    "RulesConfig.withdrawal_notice_months, unilateral_withdrawal_allowed.",
+    anchor="withdrawal_right",
 )
 def withdrawal_notice(sit: Situation, state: str, notice: dt.date, effective: dt.date) -> Verdict:
     if not sit.is_member(state):
-        return sit.refuse("charter-art20-withdrawal-notice", f"{state} is not a member and cannot withdraw")
+        return sit.refuse("charter-art19-withdrawal-notice", f"{state} is not a member and cannot withdraw")
     if not sit.config.unilateral_withdrawal_allowed:
         return sit.refuse(
-            "charter-art20-withdrawal-notice",
+            "charter-art19-withdrawal-notice",
             "unilateral withdrawal is disabled in this run's rules configuration (TASS 2012 reading of the "
             "Charter)",
         )
     earliest = add_months(notice, sit.config.withdrawal_notice_months)
     if effective < earliest:
         return sit.refuse(
-            "charter-art20-withdrawal-notice",
+            "charter-art19-withdrawal-notice",
             f"a withdrawal notified on {notice.isoformat()} can take effect on {earliest.isoformat()} at the "
             f"earliest ({sit.config.withdrawal_notice_months} months' notice), not {effective.isoformat()}",
         )
@@ -155,18 +156,19 @@ def withdrawal_notice(sit: Situation, state: str, notice: dt.date, effective: dt
 
 
 @rule(
-    "charter-art20-withdrawal-obligations",
+    "charter-art19-withdrawal-obligations",
     "charter",
-    "20",
-    "A withdrawing member settles its obligations (including budget arrears) before the withdrawal takes "
-    "effect (recalled; unverified).",
-    uncertain=True,
-    basis="Fact sheet: Charter Art. 20 content recalled, unverified. Setting: settle_arrears_before_withdrawal.",
+    "19",
+    "A withdrawing member settles the obligations it took on (including budget arrears) before the withdrawal "
+    "takes effect.",
+    basis="Charter Art. 19 as the Russian foreign ministry cited it in 2024. Setting: "
+    "settle_arrears_before_withdrawal.",
+    anchor="withdrawal_right",
 )
 def withdrawal_obligations(sit: Situation, state: str, arrears: float) -> Verdict:
     if sit.config.settle_arrears_before_withdrawal and arrears > 0:
         return sit.refuse(
-            "charter-art20-withdrawal-obligations",
+            "charter-art19-withdrawal-obligations",
             f"{state} still owes {arrears:,.0f} to the budget; obligations are settled before a withdrawal "
             "takes effect",
         )

@@ -1,0 +1,78 @@
+"""The dated offices and practices of ``csto info``: the chair of each body, its office-holders and the
+practices attested on the view's date, as JSON and as Rich rows.
+
+A chair the sources do not give reads "unknown"; a low-confidence or unverified value carries the shared mark
+(``csto.model.common.marked``). It renders only; dating is done by ``csto.model``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csto.model.bodies import UNKNOWN
+from csto.model.common import MARK_LEGEND, marked
+
+
+def chair_doc(a: Any, body_id: str = "csc") -> dict[str, Any]:
+    """The chair of ``body_id`` on the view's date: state (or "unknown"), period, confidence, source, note."""
+    b = a.body(body_id)
+    period = b.chair.period_on(a.at) if b is not None and b.chair is not None else None
+    if period is None:
+        return {"state": UNKNOWN, "note": "no chair period covers this date in the data"}
+    out: dict[str, Any] = {
+        "state": period.state,
+        "from": period.start.isoformat(),
+        "until": period.end.isoformat(),
+        "source": list(period.source),
+    }
+    if period.confidence:
+        out["confidence"] = period.confidence
+    if period.note:
+        out["note"] = period.note
+    return out
+
+
+def body_chair(a: Any, b: Any) -> str | None:
+    """A body's chair on the view's date for its row: the state, "unknown", or None if it has no chair."""
+    if b.chair is None:
+        return None
+    return b.chair_on(a.at) or UNKNOWN
+
+
+def practices_doc(a: Any) -> list[dict[str, Any]]:
+    """The practices attested on the view's date; ``uncertain`` where the covering period is low or unverified."""
+    out = []
+    for pr, period in a.practices():
+        out.append(
+            {
+                "id": pr.id,
+                "name": pr.name,
+                "description": pr.description,
+                "bodies": list(pr.bodies),
+                "attested_from": period.start.isoformat(),
+                "attested_until": period.end.isoformat() if period.end else None,
+                "confidence": period.confidence or "high",
+                "uncertain": period.confidence in ("low", "unverified"),
+                "source": list(period.source),
+                **({"note": period.note} if period.note else {}),
+            }
+        )
+    return out
+
+
+def chair_text(chair: dict[str, Any]) -> str:
+    """``RUS chairs the Council`` (marked when uncertain) or ``the Council's chair is unknown``."""
+    if chair["state"] == UNKNOWN:
+        return "the Council's chair is unknown"
+    return marked(f"{chair['state']} chairs the Council", chair.get("confidence"))
+
+
+def practice_lines(practices: list[dict[str, Any]]) -> list[str]:
+    """One line per attested practice, with its attested period and the shared mark."""
+    lines = []
+    for p in practices:
+        until = p["attested_until"] or "now"
+        lines.append(marked(f"{p['name']} (attested {p['attested_from']} to {until})", p["confidence"]))
+    if any(p["uncertain"] for p in practices):
+        lines.append(f"[dim]{MARK_LEGEND}[/dim]")
+    return lines

@@ -1,0 +1,61 @@
+"""``csto info --at`` shows the dated offices, bodies and practices (issue 15), and a user dataset whose chair
+periods overlap or whose body predates its founding instrument is refused with file, line and field (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.test_bad_input import assert_clean_error, line_of, replace_in
+
+
+def test_info_2010_json_names_russia_as_chair_with_its_source(cli) -> None:  # type: ignore[no-untyped-def]
+    doc = cli("info", "--at", "2010-06-01", "--json").json()
+    assert doc["chair"] == "RUS"
+    assert doc["chair_period"]["from"] == "2009-06-14"
+    assert "jamestown_2009_belarus_boycott" in doc["chair_period"]["source"]
+
+
+def test_info_2001_json_lists_the_ministers_councils_among_bodies(cli) -> None:  # type: ignore[no-untyped-def]
+    doc = cli("info", "--at", "2001-06-01", "--json").json()
+    names = {b["name"] for b in doc["bodies"]}
+    assert {"Council of Foreign Ministers", "Council of Defence Ministers"} <= names
+    assert doc["chair"] == "unknown"
+    assert doc["practices"] == []
+
+
+def test_info_shows_unknown_chair_in_the_table_not_a_guess(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("info", "--at", "2013-06-01")
+    assert r.code == 0
+    assert "the Council's chair is unknown" in r.out
+    csc = next(b for b in cli("info", "--at", "2013-06-01", "--json").json()["bodies"] if b["id"] == "csc")
+    assert csc["chair"] == "unknown"
+
+
+def test_info_marks_the_uncertain_early_stand_aside_practice(cli) -> None:  # type: ignore[no-untyped-def]
+    doc = cli("info", "--at", "2010-06-01", "--json").json()
+    sa = next(p for p in doc["practices"] if p["id"] == "stand-aside")
+    assert sa["uncertain"] is True and sa["confidence"] == "low"
+    out = cli("info", "--at", "2010-06-01").out
+    assert "Stand aside without blocking (attested 2009-06-14 to 2023-11-23) ~" in out
+
+
+def test_overlapping_chair_periods_are_refused(cli, dataset_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    bodies = dataset_copy / "bodies.yaml"
+    replace_in(
+        bodies,
+        "        - start: 2009-06-14\n          end: 2010-12-10",
+        "        - start: 2009-01-01\n          end: 2010-12-10",
+    )
+    line = line_of(bodies, "        - start: 2009-01-01")
+    r = cli("info", "--data", str(dataset_copy))
+    assert_clean_error(r, f"bodies.yaml:{line}", "bodies[0].chair.periods[4].start", "overlaps", "expected")
+
+
+def test_a_body_dated_before_its_founding_instrument_is_refused(cli, dataset_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    bodies = dataset_copy / "bodies.yaml"
+    replace_in(bodies, "      date: 1997-03-28\n", "      date: 1996-01-01\n")
+    line = line_of(bodies, "      date: 1996-01-01")
+    r = cli("info", "--data", str(dataset_copy))
+    assert_clean_error(
+        r, f"bodies.yaml:{line}", "bodies[1].established.date", "consultations-regulation-1997"
+    )
