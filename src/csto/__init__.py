@@ -1,7 +1,9 @@
 """csto: the Collective Security Treaty Organization as code.
 
 The package root only re-exports the public entry points (``load``) lazily, so that
-``import csto`` and ``csto --help`` stay fast. It must not import heavy libraries.
+``import csto`` and ``csto --help`` stay fast. It must not import heavy libraries. ``__version__`` is the
+one statement of the version: pyproject.toml reads it (setuptools' dynamic version), ``csto --version``
+prints it.
 """
 
 from __future__ import annotations
