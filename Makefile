@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck contracts pytest bench reliability clean
+.PHONY: demo test lint typecheck contracts pytest bench reliability dist clean
 
+# dev pulls every extra (csto[all]): the tests exercise the room, sweeps, reports and PostgreSQL.
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -48,5 +49,9 @@ bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_airlift.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_montecarlo.py
 
+# The sdist and the wheel under dist/ (`pip install dist/csto-*.whl` is the core; add extras as csto[web] etc.).
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist
