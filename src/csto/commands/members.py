@@ -64,9 +64,8 @@ def info(
     alliance: AllianceOpt = "csto",
 ) -> None:
     """The alliance on a date: members with status, population and military; totals; bodies; forces."""
-    from csto.model import load
-
     from csto.commands.offices import body_chair, chair_doc, practices_doc
+    from csto.model import load
 
     a = load(alliance, at, data_dir=data)
     chair_period = chair_doc(a)
@@ -214,11 +213,8 @@ def _render_info(a: Any, doc: dict[str, Any]) -> None:
         )
         bt.add_row(f"{b.name} ({b.short})", rule, who)
     c.print(bt)
-    lines = practice_lines(doc["practices"])
-    if lines:
-        c.print("Practices attested on this date: " + "; ".join(lines[:-1] if "[dim]" in lines[-1] else lines))
-        if "[dim]" in lines[-1]:
-            c.print(lines[-1])
+    for line in practice_lines(doc["practices"]):
+        c.print(line)
     if a.forces:
         ft = Table(title="Forces", title_justify="left")
         for col in ("Force", "Status", "Registered strength", "States", "Conf."):

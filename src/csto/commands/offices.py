@@ -68,11 +68,17 @@ def chair_text(chair: dict[str, Any]) -> str:
 
 
 def practice_lines(practices: list[dict[str, Any]]) -> list[str]:
-    """One line per attested practice, with its attested period and the shared mark."""
-    lines = []
-    for p in practices:
-        until = p["attested_until"] or "now"
-        lines.append(marked(f"{p['name']} (attested {p['attested_from']} to {until})", p["confidence"]))
+    """The lines to print for the attested practices: one sentence listing them, and the mark legend if any is
+    uncertain; no lines when none is attested."""
+    if not practices:
+        return []
+    items = [
+        marked(
+            f"{p['name']} (attested {p['attested_from']} to {p['attested_until'] or 'now'})", p["confidence"]
+        )
+        for p in practices
+    ]
+    lines = ["Practices attested on this date: " + "; ".join(items)]
     if any(p["uncertain"] for p in practices):
         lines.append(f"[dim]{MARK_LEGEND}[/dim]")
     return lines

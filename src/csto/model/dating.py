@@ -15,6 +15,12 @@ from csto.model.treaty import TreatyFile
 from csto.model.yamlio import YamlDoc, dotted
 
 
+def _refuse(doc: YamlDoc, path: tuple[str | int, ...], message: str, expected: str) -> DataError:
+    return DataError(
+        message, file=str(doc.file), line=doc.line_of(path), field=dotted(path), expected=expected
+    )
+
+
 def check_chair_periods(doc: YamlDoc, bodies: BodiesFile) -> None:
     """A body's chair periods, taken in order of start, must not overlap."""
     for i, body in enumerate(bodies.bodies):
@@ -25,14 +31,12 @@ def check_chair_periods(doc: YamlDoc, bodies: BodiesFile) -> None:
         for a, b in pairwise(order):
             first, second = periods[a], periods[b]
             if second.start < first.end:
-                path = ("bodies", i, "chair", "periods", b, "start")
-                raise DataError(
+                raise _refuse(
+                    doc,
+                    ("bodies", i, "chair", "periods", b, "start"),
                     f"chair period of {body.id} from {second.start} ({second.state}) overlaps the one from "
                     f"{first.start} to {first.end} ({first.state})",
-                    file=str(doc.file),
-                    line=doc.line_of(path),
-                    field=dotted(path),
-                    expected=f"a start on or after {first.end} (periods must not overlap)",
+                    f"a start on or after {first.end} (periods must not overlap)",
                 )
 
 
@@ -43,22 +47,18 @@ def check_bodies_dated(doc: YamlDoc, bodies: BodiesFile, treaty: TreatyFile) -> 
         inst = body.established.instrument
         if inst is None:
             continue
-        path = ("bodies", i, "established", "instrument")
         if inst not in signed:
-            raise DataError(
+            raise _refuse(
+                doc,
+                ("bodies", i, "established", "instrument"),
                 f"body {body.id} names the founding instrument '{inst}', which treaty.yaml does not list",
-                file=str(doc.file),
-                line=doc.line_of(path),
-                field=dotted(path),
-                expected="one of: " + ", ".join(sorted(signed)),
+                "one of: " + ", ".join(sorted(signed)),
             )
         if body.established.date < signed[inst]:
-            date_path = ("bodies", i, "established", "date")
-            raise DataError(
+            raise _refuse(
+                doc,
+                ("bodies", i, "established", "date"),
                 f"body {body.id} is dated {body.established.date}, before its founding instrument '{inst}' "
                 f"was signed on {signed[inst]}",
-                file=str(doc.file),
-                line=doc.line_of(date_path),
-                field=dotted(date_path),
-                expected=f"a date on or after {signed[inst]}",
+                f"a date on or after {signed[inst]}",
             )
