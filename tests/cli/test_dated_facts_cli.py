@@ -59,3 +59,25 @@ def test_a_body_dated_before_its_founding_instrument_is_refused(cli, dataset_cop
     assert_clean_error(
         r, f"bodies.yaml:{line}", "bodies[1].established.date", "consultations-regulation-1997"
     )
+
+
+def test_sources_corrections_lists_at_least_sixteen_with_the_audit_claims(cli) -> None:  # type: ignore[no-untyped-def]
+    corr = cli("sources", "--corrections", "--json").json()["corrections"]
+    assert len(corr) >= 16
+    ids = {c["id"] for c in corr}
+    assert {
+        "armenia-leveraged-csto-support",
+        "accession-through-the-secretariat",
+        "threat-to-one-is-threat-to-all",
+        "several-collective-interventions",
+        "crdf-confused-with-crrf",
+        "collective-air-force-exists",
+        "nato-common-defence-fund",
+        "nato-standardized-equipment",
+    } <= ids
+
+
+def test_treaty_charter_19_shows_the_withdrawal_rule_with_its_source(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("treaty", "charter:19")
+    assert r.code == 0
+    assert "six months" in r.out and "caucasuswatch_2024_zakharova_art19" in r.out
