@@ -63,9 +63,9 @@ def test_a_figure_without_a_year_is_refused(cli, dataset_copy: Path) -> None:  #
 def test_a_one_figure_without_a_year_is_refused(cli, dataset_copy: Path) -> None:  # type: ignore[no-untyped-def]
     members = dataset_copy / "members.yaml"
     lines = members.read_text().splitlines()
-    key = next(n for n, ln in enumerate(lines) if ln.strip() == "gdp_usd:")
+    key = next(n for n, ln in enumerate(lines) if ln.strip() == "military_personnel:")
     year = next(n for n in range(key, key + 10) if lines[n].strip().startswith("year:"))
     del lines[year]
     members.write_text("\n".join(lines) + "\n")
     r = cli("info", "--data", str(dataset_copy))
-    assert_clean_error(r, f"members.yaml:{key + 2}", "gdp_usd", "year")  # the line the mapping starts on
+    assert_clean_error(r, f"members.yaml:{key + 2}", "military_personnel", "year")  # the line the mapping starts on

@@ -76,10 +76,14 @@ def compare(
     ):
         row(
             label,
-            lambda p, key=key, money=money: marked(
-                f"{_fmt(p[key]['total'], money)}; largest {p[key]['largest']} {(p[key]['share'] or 0):.0%}"
-                f" ({span_text(p[key])})",
-                p[key]["confidence"],
+            lambda p, key=key, money=money: (
+                marked(
+                    f"{_fmt(p[key]['total'], money)}; largest {p[key]['largest']} {(p[key]['share'] or 0):.0%}"
+                    f" ({span_text(p[key])})",
+                    p[key]["confidence"],
+                )
+                if p[key]["largest"]
+                else f"— ({span_text(p[key])})"
             ),
         )
     row(
