@@ -81,3 +81,13 @@ def test_treaty_charter_19_shows_the_withdrawal_rule_with_its_source(cli) -> Non
     r = cli("treaty", "charter:19")
     assert r.code == 0
     assert "six months" in r.out and "caucasuswatch_2024_zakharova_art19" in r.out
+
+
+def test_members_history_says_how_uzbekistans_2012_suspension_ended(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("members", "--history").out
+    text = " ".join(out.split())  # the terminal wraps long lines
+    line = text.split("UZB withdrawn from 2012-12-19")[1]
+    assert "decided to suspend" in line and "no part since" in line
+    hist = cli("members", "--history", "--json").json()["history"]
+    uzb = next(r for r in hist if r["iso3"] == "UZB")["intervals"][-1]
+    assert uzb["status"] == "withdrawn" and "suspend" in uzb["basis"]

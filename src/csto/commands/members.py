@@ -269,6 +269,7 @@ def members(
                     f"{m.state.iso3}  {m.state.name:<12} {m.status:<10} since {m.membership.start}"
                 )
         return
+    from csto.commands.offices import coding_notes
     from csto.report.membership import membership_rows, render_gantt_text
 
     rows = membership_rows(ds, until=max(day, dt.date.today()))
@@ -282,5 +283,7 @@ def members(
         return
     c = console()
     c.print(render_gantt_text(ds, rows, width=max(40, min(100, (c.width or 120) - 18))))
+    for line in coding_notes(rows):
+        c.print(line)
     if written:
         c.print(f"wrote {written}")

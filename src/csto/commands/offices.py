@@ -1,5 +1,5 @@
-"""The dated offices and practices of ``csto info``: the chair of each body, its office-holders and the
-practices attested on the view's date, as JSON and as Rich rows.
+"""The dated offices and practices of ``csto info`` (the chair of each body, its office-holders and the
+practices attested on the view's date, as JSON and as Rich rows) and the coding notes of ``members --history``.
 
 A chair the sources do not give reads "unknown"; a low-confidence or unverified value carries the shared mark
 (``csto.model.common.marked``). It renders only; dating is done by ``csto.model``.
@@ -81,4 +81,20 @@ def practice_lines(practices: list[dict[str, Any]]) -> list[str]:
     lines = ["Practices attested on this date: " + "; ".join(items)]
     if any(p["uncertain"] for p in practices):
         lines.append(f"[dim]{MARK_LEGEND}[/dim]")
+    return lines
+
+
+def coding_notes(rows: list[dict[str, Any]]) -> list[str]:
+    """Under the membership timeline: each interval coded with less than high confidence, with its basis (e.g.
+    Uzbekistan's 2012 suspension, coded withdrawn because it ended in practice as a departure)."""
+    lines = []
+    for row in rows:
+        for iv in row["intervals"]:
+            if iv["confidence"] not in (None, "high"):
+                lines.append(
+                    marked(f"{row['iso3']} {iv['status']} from {iv['start']}", iv["confidence"])
+                    + f" ({iv['confidence']}): {iv['basis']}"
+                )
+    if lines:
+        lines.insert(0, "Coded with less than high confidence:")
     return lines

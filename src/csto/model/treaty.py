@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from csto.model.common import Conflict, Frozen, Slug, Sourced
+from csto.model.common import Confidence, Conflict, Frozen, Slug, Sourced
 
 
 class Signature(Sourced):
@@ -83,8 +83,22 @@ class Instrument(Sourced):
     kind: Literal["treaty", "charter", "protocol", "agreement", "regulation", "decision"]
     signed: Signature
     in_force: dt.date
+    in_force_placeholder: bool = Field(
+        default=False,
+        description="in_force stands in (e.g. the signing date) because the real date was not found",
+    )
+    in_force_confidence: Confidence | None = None
     amendments: tuple[Amendment, ...] = ()
     articles: tuple[Article, ...] = ()
+
+    @model_validator(mode="after")
+    def _placeholder_is_not_sure(self) -> Instrument:
+        if self.in_force_placeholder and self.in_force_confidence not in ("low", "unverified"):
+            raise ValueError(
+                "in_force_confidence must be low or unverified when in_force is a placeholder "
+                f"(got {self.in_force_confidence or 'none'})"
+            )
+        return self
 
     def article(self, number: str) -> Article | None:
         for a in self.articles:
