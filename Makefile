@@ -29,9 +29,10 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 # Two workers for the unit and integration tests (2 cores); the reliability tests (crash, concurrency,
-# load: timing-sensitive) run alone afterwards.
+# load: timing-sensitive) run alone afterwards. loadgroup: tests marked xdist_group("NAME") share one worker
+# (the packaging tests build one wheel and one venv).
 pytest: $(STAMP)
-	$(BIN)/pytest -q -n 2 -m "not reliability"
+	$(BIN)/pytest -q -n 2 --dist loadgroup -m "not reliability"
 	$(BIN)/pytest -q -m reliability
 
 test: lint typecheck contracts pytest

@@ -30,7 +30,8 @@ from packaging.utils import canonicalize_name
 import csto
 from csto.extras import EXTRAS, modules_of
 
-pytestmark = pytest.mark.slow
+# one worker builds the wheel and the venv once (make test runs pytest-xdist with --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "csto"
