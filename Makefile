@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck contracts pytest bench reliability dist clean
+.PHONY: demo test lint typecheck contracts pytest docs bench reliability dist clean
 
 # dev pulls every extra (csto[all]): the tests exercise the room, sweeps, reports and PostgreSQL.
 $(STAMP): pyproject.toml
@@ -35,7 +35,13 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadgroup -m "not reliability"
 	$(BIN)/pytest -q -m reliability
 
-test: lint typecheck contracts pytest
+test: lint typecheck contracts pytest docs
+
+# The documentation site, offline and --strict, into site/: the tutorials' code runs (a failing cell fails the
+# build), the CLI reference and the OpenAPI document are generated; then no broken internal link, nothing external.
+docs: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python tools/check_links.py site
 
 # The reliability tests alone (they also run in `make test`), then the README's table from their figures.
 reliability: $(STAMP)
