@@ -98,12 +98,3 @@ def test_an_unknown_airfield_in_a_scenario_names_file_line_field(cli, tmp_path: 
     p = tmp_path / "s.yaml"
     p.write_text(text.replace("destination_airfield: almaty", "destination_airfield: atlantis"))
     assert_clean_error(cli("plan", "airlift", str(p)), "s.yaml:", "destination_airfield", "atlantis")
-
-
-def test_crisis_runs_take_their_times_from_the_plan(cli) -> None:  # type: ignore[no-untyped-def]
-    doc = cli("crisis", "run", "kazakhstan-2022", "--trials", "50", "--json").json()
-    assert doc["timing_source"] == "airlift plan"
-    plan = cli("plan", "airlift", "kazakhstan-2022", "--json").json()
-    decided = doc["decision"]["hours_after_request"]
-    # the central run adds the tasking half-hour and no readiness noise
-    assert abs(doc["first_units_hours"] - (decided + 0.5 + plan["first_units_hours"])) < 0.6

@@ -20,6 +20,20 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="plan")
 
 
+def _record(lg: Any, episode: str | None) -> dict[str, Any] | None:
+    """The recorded lift of the scenario's episode, if logistics.yaml has one."""
+    if lg.expected is None or episode is None:
+        return None
+    rec = next((r for r in lg.expected.records if r.episode == episode), None)
+    if rec is None:
+        return None
+    return {
+        "episode": rec.episode,
+        "counted_from": "the Council's decision",
+        **{k: getattr(rec, k).model_dump() for k in ("first_units_hours", "all_in_hours", "flights")},
+    }
+
+
 def _parse_tasks(tasks: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for t in tasks:
@@ -42,7 +56,7 @@ def airlift(
     alliance: AllianceOpt = "csto",
 ) -> None:
     """Plan the airlift of the scenario's tasked forces: sorties, makespan, lower bound, troops on the ground."""
-    from csto.logistics import load_logistics, loads_for, plan_airlift
+    from csto.logistics import expected_for, load_logistics, loads_for, plan_airlift
     from csto.model import load_dataset
     from csto.policy import load_policy, nominal_draw
     from csto.sim.catalog import find
@@ -70,11 +84,14 @@ def airlift(
         contributions, force = central.forces, central.force
     loads = loads_for(lg, contributions, sc.destination_airfield, force=force)
     plan = plan_airlift(ds, lg, loads)
+    expected = expected_for(ds, lg, loads)
     doc: dict[str, Any] = {
         "scenario": sc.id,
         "destination": sc.destination_airfield,
         "tasked": contributions,
         **plan.to_dict(),
+        "expected": None if expected is None else expected.to_dict(),
+        "record": _record(lg, sc.episode),
     }
     if plot is not None:
         from csto.report.airlift import plot_plan
@@ -92,6 +109,20 @@ def airlift(
         f"(gap {doc['gap'] * 100:.1f} %)"
     )
     c.print("Bound parts: " + ", ".join(f"{k} {v} h" for k, v in doc["bound_parts"].items()))
+    ex, rec = doc["expected"], doc["record"]
+    if ex is not None:
+        sp = ex["spread"]["all_in_hours"]
+        c.print(
+            f"Expected (median of {ex['draws']} draws): first units {ex['first_units_hours']} h, all in "
+            f"{ex['all_in_hours']} h (10-90 %: {sp['p10']}-{sp['p90']} h), {ex['flights']} flights "
+            f"({ex['lift_sorties']} lift, {ex['sustainment_flights']} sustainment)"
+        )
+    if rec is not None:
+        c.print(
+            f"Record ({rec['episode']}): first units {rec['first_units_hours']['low']}-"
+            f"{rec['first_units_hours']['high']} h, all in {rec['all_in_hours']['low']}-{rec['all_in_hours']['high']} h, "
+            f"{rec['flights']['low']:g}-{rec['flights']['high']:g} flights (hours from the Council's decision)"
+        )
     for r in plan.road_moves:
         c.print(f"By road: {r['unit']} {r['origin']} → {r['dest']} ({r['km']} km), arrives {r['arrive_h']} h")
     if plot is not None:

@@ -1,6 +1,7 @@
-"""When each contingent lands: the airlift plan where there is one, else the provisional timing.
+"""When each contingent lands: the airlift's expected timeline where there is one, else the provisional timing.
 
-The plan is the logistics planner's (cached per tasking); readiness noise from the draw shifts it.
+The timeline is the logistics planner's expected one (the median draw under the frictions of a real lift,
+cached per tasking), or its lower-bound plan if the data have no frictions; readiness noise shifts it.
 Without a destination airfield, contingents fly from their capitals at the 2022 air bridge's average
 rate. Distances are the logistics package's geodesics. It decides nothing: it only schedules.
 """
@@ -24,20 +25,24 @@ _PLANS: dict[tuple[Any, ...], list[tuple[float, str, int]] | None] = {}
 def cached_plan(
     ds: Dataset, contributions: tuple[tuple[str, int], ...], dest: str, force: str
 ) -> list[tuple[float, str, int]] | None:
-    """(hours after the order, state, personnel) of every arrival in the airlift plan for this tasking."""
+    """(hours after the order, state, personnel) of every arrival in the airlift's expected timeline."""
     key = (ds.directory, contributions, dest, force)
     if key not in _PLANS:
-        from csto.logistics import load_logistics, loads_for, plan_airlift
+        from csto.logistics import expected_for, load_logistics, loads_for, plan_airlift
 
         try:
             lg = load_logistics(ds)
-            plan = plan_airlift(ds, lg, loads_for(lg, dict(contributions), dest, force=force))
+            loads = loads_for(lg, dict(contributions), dest, force=force)
+            expected = expected_for(ds, lg, loads)
+            if expected is not None:
+                _PLANS[key] = expected.timeline.arrivals()
+            else:
+                plan = plan_airlift(ds, lg, loads)
+                arr = [(s.arrive_h, s.state, s.personnel) for s in plan.sorties if s.personnel]
+                arr += [(r["arrive_h"], r["state"], r["personnel"]) for r in plan.road_moves]
+                _PLANS[key] = sorted(arr)
         except CstoError:
             _PLANS[key] = None
-        else:
-            arr = [(s.arrive_h, s.state, s.personnel) for s in plan.sorties if s.personnel]
-            arr += [(r["arrive_h"], r["state"], r["personnel"]) for r in plan.road_moves]
-            _PLANS[key] = sorted(arr)
     return _PLANS[key]
 
 

@@ -13,14 +13,20 @@ from pathlib import Path
 from csto.errors import DataError
 from csto.logistics.data import LogisticsFile
 from csto.logistics.demand import Load, loads_for
-from csto.logistics.planner import plan_airlift
+from csto.logistics.planner import expected_for, plan_airlift
 from csto.logistics.result import Plan, Sortie
 from csto.model import Dataset
 from csto.model.yamlio import read_yaml, validate
 
 
 @lru_cache(maxsize=8)
-def _load(directory: str, sources: frozenset[str], airfields: frozenset[str]) -> LogisticsFile:
+def _load(
+    directory: str,
+    sources: frozenset[str],
+    airfields: frozenset[str],
+    states: frozenset[str],
+    episodes: frozenset[str],
+) -> LogisticsFile:
     from csto.model.alliance import check_source_keys
 
     path = Path(directory) / "logistics.yaml"
@@ -32,13 +38,37 @@ def _load(directory: str, sources: frozenset[str], airfields: frozenset[str]) ->
     refs = [("fleets", i, "base", f.base) for i, f in enumerate(lg.fleets)]
     refs += [("units", i, "home_airfield", u.home_airfield) for i, u in enumerate(lg.units)]
     refs += [("airfields", i, "airfield", a.airfield) for i, a in enumerate(lg.airfields)]
-    for top, i, fld, ref in refs:
+    paths: list[tuple[str | int, ...]] = [(top, i, fld) for top, i, fld, _ in refs]
+    names = [ref for *_, ref in refs]
+    if lg.expected is not None:
+        for where, ref in _expected_airfields(lg):
+            paths.append(where)
+            names.append(ref)
+        for i, dn in enumerate(lg.expected.decisions):
+            if dn.state not in states:
+                raise DataError(
+                    f"unknown state '{dn.state}'",
+                    file=str(doc.file),
+                    line=doc.line_of(("expected", "decisions", i, "state")),
+                    field=f"expected.decisions[{i}].state",
+                    expected="a member's ISO3 code from members.yaml",
+                )
+        for i, rec in enumerate(lg.expected.records):
+            if rec.episode not in episodes:
+                raise DataError(
+                    f"unknown episode '{rec.episode}'",
+                    file=str(doc.file),
+                    line=doc.line_of(("expected", "records", i, "episode")),
+                    field=f"expected.records[{i}].episode",
+                    expected="an episode id from episodes.yaml",
+                )
+    for at, ref in zip(paths, names, strict=True):
         if ref not in airfields:
             raise DataError(
                 f"unknown airfield '{ref}'",
                 file=str(doc.file),
-                line=doc.line_of((top, i, fld)),
-                field=f"{top}[{i}].{fld}",
+                line=doc.line_of(at),
+                field=".".join(f"[{p}]" if isinstance(p, int) else p for p in at).replace(".[", "["),
                 expected="an id from airfields.yaml",
             )
     types = {t.id for t in lg.aircraft}
@@ -56,7 +86,36 @@ def _load(directory: str, sources: frozenset[str], airfields: frozenset[str]) ->
 
 def load_logistics(ds: Dataset) -> LogisticsFile:
     """The supply data beside the dataset, checked (sources, airfields, aircraft types)."""
-    return _load(ds.directory, frozenset(ds.sources), frozenset(a.id for a in ds.airfields))
+    return _load(
+        ds.directory,
+        frozenset(ds.sources),
+        frozenset(a.id for a in ds.airfields),
+        frozenset(s.iso3 for s in ds.states),
+        frozenset(e.id for e in ds.episodes),
+    )
 
 
-__all__ = ["Load", "LogisticsFile", "Plan", "Sortie", "load_logistics", "loads_for", "plan_airlift"]
+def _expected_airfields(lg: LogisticsFile) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every airfield the ``expected:`` section names, with its path in the file."""
+    m = lg.expected
+    assert m is not None
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    out += [(("expected", "generation", i, "base"), g.base) for i, g in enumerate(m.generation)]
+    out += [(("expected", "loading", i, "airfield"), x.airfield) for i, x in enumerate(m.loading)]
+    for i, a in enumerate(m.arrivals):
+        out.append((("expected", "arrivals", i, "airfield"), a.airfield))
+        out += [(("expected", "arrivals", i, "alternates", j), alt) for j, alt in enumerate(a.alternates)]
+    out.append((("expected", "sustainment", "origin"), m.sustainment.origin))
+    return out
+
+
+__all__ = [
+    "Load",
+    "LogisticsFile",
+    "Plan",
+    "Sortie",
+    "expected_for",
+    "load_logistics",
+    "loads_for",
+    "plan_airlift",
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from csto.logistics.frictions import ExpectedModel
 from csto.model.common import ISO3, Frozen, Justified, Slug
 
 
@@ -54,7 +55,11 @@ class AirfieldCapacity(Justified):
 
     airfield: Slug
     max_on_ground: int = Field(gt=0)
-    hours: str = Field(default="24/7", description="'24/7' or 'HH-HH' local")
+    hours: str = Field(
+        default="24/7",
+        pattern=r"^(24/7|([01][0-9]|2[0-3])-([01][0-9]|2[0-4]))$",
+        description="'24/7' or 'HH-HH' local (landings only then)",
+    )
 
 
 class Norms(Justified):
@@ -75,3 +80,4 @@ class LogisticsFile(Frozen):
     airfields: tuple[AirfieldCapacity, ...] = ()
     norms: Norms
     default_capacity: AirfieldCapacity = Field(description="used for airfields with no figure of their own")
+    expected: ExpectedModel | None = Field(default=None, description="the frictions of the expected timeline")

@@ -2,8 +2,9 @@
 
 Short moves go by road; the rest is checked against the fleet, measured by the capacity lower bound
 (``bound``; gap = makespan / bound - 1) and scheduled greedily (``scheduler``); small instances also get
-HiGHS MILP trip counts (``milp``) to sequence, and the better plan is kept. It schedules nothing itself;
-it re-exports the names of ``demand``, ``network``, ``result``, ``bound`` and ``scheduler``.
+HiGHS MILP trip counts (``milp``) to sequence, and the better plan is kept. ``expected_for`` runs the
+same loads under the frictions of a real lift (``expected``). It schedules nothing itself; it re-exports
+the names of ``demand``, ``network``, ``result``, ``bound`` and ``scheduler``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from csto.errors import InputError
 from csto.logistics.bound import lower_bound
 from csto.logistics.data import LogisticsFile
 from csto.logistics.demand import Load, loads_for
+from csto.logistics.expected import Expected, expected_timeline
 from csto.logistics.network import TROOP_T, Network, aircraft_list, sortie_capacity
 from csto.logistics.result import Plan, Sortie
 from csto.logistics.scheduler import Plane, schedule
@@ -33,6 +35,7 @@ __all__ = [
     "aircraft_list",
     "check_loads",
     "estimated_sorties",
+    "expected_for",
     "loads_for",
     "lower_bound",
     "plan_airlift",
@@ -63,6 +66,16 @@ def plan_airlift(ds: Dataset, lg: LogisticsFile, loads: list[Load], *, exact_lim
             if exact.makespan_hours < plan.makespan_hours - 1e-9:
                 plan = exact
     return plan
+
+
+def expected_for(ds: Dataset, lg: LogisticsFile, loads: list[Load]) -> Expected | None:
+    """The expected timeline of the lift of ``loads`` under the data's frictions (None without them)."""
+    if lg.expected is None:
+        return None
+    net = Network(ds, lg)
+    air, road = split_road(net, loads)
+    check_loads(net, air)
+    return expected_timeline(net, air, road, lg.expected)
 
 
 def check_loads(net: Network, loads: list[Load]) -> None:
