@@ -47,7 +47,8 @@ def test_2001_figures_are_of_2001_or_earlier_and_series_are_used(cli) -> None:  
     doc = cli("info", "--at", "2001-06-01", "--json").json()
     rus = next(m for m in doc["members"] if m["iso3"] == "RUS")
     assert rus["population"]["year"] == 2000  # the World Bank series, not today's figure
-    assert rus["military_spending"]["value"] is None and "earliest" in rus["military_spending"]["absent"]
+    assert rus["military_spending"]["year"] == 2000 and rus["military_spending_usd_derived"]["year"] == 2000
+    assert rus["military_personnel"]["value"] is None and "earliest" in rus["military_personnel"]["absent"]
 
 
 def test_a_figure_without_a_year_is_refused(cli, dataset_copy: Path) -> None:  # type: ignore[no-untyped-def]
@@ -68,4 +69,6 @@ def test_a_one_figure_without_a_year_is_refused(cli, dataset_copy: Path) -> None
     del lines[year]
     members.write_text("\n".join(lines) + "\n")
     r = cli("info", "--data", str(dataset_copy))
-    assert_clean_error(r, f"members.yaml:{key + 2}", "military_personnel", "year")  # the line the mapping starts on
+    assert_clean_error(
+        r, f"members.yaml:{key + 2}", "military_personnel", "year"
+    )  # the line the mapping starts on
