@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from csto import __version__
+from csto.model.common import uncertain_class
 from csto.report.events import describe
 from csto.web import roles
 from csto.web.deps import Unauthenticated, app_state, csrf_token, session_user
@@ -23,10 +24,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def make_templates() -> Jinja2Templates:
-    """The app's templates, with the version and the ``describe`` filter (an event in words)."""
+    """The app's templates, with the version, the ``describe`` filter (an event in words) and the ``uncertain``
+    filter (the dotted-underline class of a low-confidence or assumed value, the CLI's ``~``/``?``)."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["version"] = __version__
     templates.env.filters["describe"] = lambda e: describe(e.type, e.data)
+    templates.env.filters["uncertain"] = lambda q: uncertain_class(
+        getattr(q, "confidence", None), assumed=bool(getattr(q, "assumed", False))
+    )
     return templates
 
 
