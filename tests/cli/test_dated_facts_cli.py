@@ -91,3 +91,31 @@ def test_members_history_says_how_uzbekistans_2012_suspension_ended(cli) -> None
     hist = cli("members", "--history", "--json").json()["history"]
     uzb = next(r for r in hist if r["iso3"] == "UZB")["intervals"][-1]
     assert uzb["status"] == "withdrawn" and "suspend" in uzb["basis"]
+
+
+def test_compare_lists_as_invocations_only_episodes_where_an_article_was_invoked(cli) -> None:  # type: ignore[no-untyped-def]
+    doc = cli("compare", "nato", "--at", "2025-06-01", "--json").json()["alliances"]
+    for side in doc.values():
+        assert all(e["article"] != "none" for e in side["invocations"])
+        assert all(e["article"] == "none" for e in side["crises"])
+    assert "kyrgyzstan-2010" in {e["id"] for e in doc["csto"]["crises"]}
+    assert "kazakhstan-2022" in {e["id"] for e in doc["csto"]["invocations"]}
+    out = cli("compare", "nato", "--at", "2025-06-01").out
+    assert "Other crises" in out
+
+
+def test_nato_audit_fixes_cavoli_akcakale_and_efp(cli) -> None:  # type: ignore[no-untyped-def]
+    from csto.model import load
+
+    nato = load("nato", "2022-07-04")
+    saceur = next(o for b in nato.bodies for o in b.officers_on(nato.at) if "SACEUR" in o.role)
+    assert "Cavoli" in saceur.name and saceur.start.isoformat() == "2022-07-04"
+    assert not any(
+        "Cavoli" in o.name for b in nato.bodies for o in b.officers_on(load("nato", "2022-07-03").at)
+    )
+    akc = nato.dataset.episode("nato-art4-turkey-2012-akcakale")
+    assert akc is not None and akc.response.level == "statement"
+    assert any(ev.date.isoformat() == "2012-12-04" and "Patriot" in ev.event for ev in akc.timeline)
+    efp = next(f for f in nato.dataset.forces if f.id == "efp")
+    per_group = {c.state: c.personnel.value for c in efp.contributions if c.personnel is not None}
+    assert per_group["CAN"] == 1887 and per_group["USA"] == 1033 and sum(per_group.values()) == 9641

@@ -95,12 +95,13 @@ def compare(
     )
     row("Coded provisions", lambda p: str(p["coded_provision_count"]))
     row("Forces", lambda p: "; ".join(f["name"] for f in p["forces"]) or "—")
-    row(
-        "Invocations",
-        lambda p: (
-            "; ".join(f"{e['start'][:4]} {e['title']} → {e['response']}" for e in p["invocations"]) or "—"
-        ),
-    )
+    for label, key in (("Invocations (an article invoked)", "invocations"), ("Other crises", "crises")):
+        row(
+            label,
+            lambda p, key=key: (
+                "; ".join(f"{e['start'][:4]} {e['title']} → {e['response']}" for e in p[key]) or "—"
+            ),
+        )
     c.print(t)
     at_t = Table(title="ATOP-style alliance codes", title_justify="left")
     for col in ("Variable", left["name"], right["name"]):

@@ -85,17 +85,22 @@ def profile(a: Alliance) -> dict[str, Any]:
             }
             for f in a.forces
         ],
+        # An invocation is an episode in which a state invoked an article (consultation or collective defence);
+        # every other episode is a crisis the alliance faced without one.
         "invocations": [
-            {
-                "id": e.id,
-                "title": e.title,
-                "start": e.start.isoformat(),
-                "article": e.request.article,
-                "response": e.response.level,
-            }
-            for e in a.episodes
-            if e.start <= a.at
+            _episode_row(e) for e in a.episodes if e.start <= a.at and e.request.article != "none"
         ],
+        "crises": [_episode_row(e) for e in a.episodes if e.start <= a.at and e.request.article == "none"],
+    }
+
+
+def _episode_row(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "start": e.start.isoformat(),
+        "article": e.request.article,
+        "response": e.response.level,
     }
 
 
