@@ -9,7 +9,6 @@ naming it; ``--debug`` anywhere on the line shows the traceback instead.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import typer
@@ -77,6 +76,8 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         if want_json:
+            import json
+
             print(json.dumps(err.to_dict(), ensure_ascii=False), file=sys.stderr)
         else:
             typer.echo(f"error: {err}", err=True)

@@ -6,7 +6,6 @@ Kept small and import-light; nothing here knows about the CSTO.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,6 +35,8 @@ def _default(o: Any) -> Any:
 
 def print_json(doc: Any) -> None:
     """Write ``doc`` as indented JSON to stdout."""
+    import json
+
     sys.stdout.write(json.dumps(doc, default=_default, ensure_ascii=False, indent=2) + "\n")
 
 
