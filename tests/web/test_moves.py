@@ -62,18 +62,18 @@ def test_a_whole_crisis_through_moves_with_one_human_seat(api: Api) -> None:
     assert task["expected"] and {a["name"] for a in task["asks"]} >= {"force", "contributions"}
     move(api, "ctl", ex, task)
     clock = find(moves(api, "ctl", ex), "control", "advance_clock")
-    s = move(api, "ctl", ex, clock, hours=48)["state"]
+    s = move(api, "ctl", ex, clock, hours=96)["state"]
     assert s["deployment"]["on_ground"] == s["deployment"]["tasked"] > 0
     assert s["phase"] == "deployment operating"
-    # inside Control's 48 hours the model's steps fell at their own times: operations began an hour after
-    # the first landing, and the clock ended exactly 48 hours on
+    # inside Control's 96 hours the model's steps fell at their own times: operations began an hour after
+    # the first landing, and the clock ended exactly 96 hours on
     timeline = api.get("obs", f"/api/exercises/{ex}").json()["timeline"]
     first = next(t for t in timeline if t["kind"] == "UnitsArrived")
     begun = next(t for t in timeline if t["kind"] == "OperationsBegun")
     assert begun["hours"] == pytest.approx(first["hours"] + 1.0, abs=0.01)
     before = next(t for t in timeline if t["kind"] == "ForcesTasked")
     assert dt.datetime.fromisoformat(s["clock"]) == dt.datetime.fromisoformat(before["at"]) + dt.timedelta(
-        hours=48
+        hours=96
     )
 
 
