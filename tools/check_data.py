@@ -2,7 +2,9 @@
 
 Usage: python tools/check_data.py src/csto/data/csto/members.yaml [...]
 Validates each file against its model, checks that its source keys resolve in sources.yaml and,
-when members.yaml exists, that its state codes are known. Exit 2 on the first problem.
+when members.yaml exists, that its state codes are known; for bodies.yaml also that chair periods do not
+overlap and (with treaty.yaml beside it) that no body is dated before its founding instrument. Exit 2 on the
+first problem.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from csto.errors import CstoError
 from csto.model import alliance as al
+from csto.model.dating import check_bodies_dated, check_chair_periods
 from csto.model.yamlio import read_yaml, validate
 
 MODELS = {
@@ -38,7 +41,12 @@ def main() -> int:
             if path.stem == "sources":
                 print(f"ok: {path} ({len(sources)} sources)")
                 continue
-            validate(MODELS[path.stem], doc)
+            record = validate(MODELS[path.stem], doc)
+            if path.stem == "bodies":
+                check_chair_periods(doc, record)
+                treaty = path.parent / "treaty.yaml"
+                if treaty.is_file():
+                    check_bodies_dated(doc, record, validate(al.TreatyFile, read_yaml(treaty)))
             al._check_sources_resolve({path.stem: doc}, sources)
             members = path.parent / "members.yaml"
             if members.is_file() and path.stem != "members":

@@ -119,3 +119,16 @@ def test_nato_audit_fixes_cavoli_akcakale_and_efp(cli) -> None:  # type: ignore[
     efp = next(f for f in nato.dataset.forces if f.id == "efp")
     per_group = {c.state: c.personnel.value for c in efp.contributions if c.personnel is not None}
     assert per_group["CAN"] == 1887 and per_group["USA"] == 1033 and sum(per_group.values()) == 9641
+
+
+def test_check_data_tool_refuses_overlapping_chair_periods(dataset_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    bodies = dataset_copy / "bodies.yaml"
+    ok = subprocess.run([sys.executable, "tools/check_data.py", str(bodies)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    replace_in(bodies, "        - start: 2016-10-14\n", "        - start: 2016-09-01\n")
+    bad = subprocess.run([sys.executable, "tools/check_data.py", str(bodies)], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "bodies.yaml:" in bad.stderr and "chair.periods" in bad.stderr and "overlaps" in bad.stderr
