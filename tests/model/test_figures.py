@@ -60,3 +60,18 @@ def test_json_carries_year_and_confidence_and_totals_their_years() -> None:
     assert figure_doc(s.at(day))["year"] == 2000 and figure_doc(s.at(day))["confidence"] == "low"
     t = total_doc([s.at(day), None, s.at(dt.date(1996, 1, 1))])
     assert t == {"value": 30, "years": [1995, 2000], "missing": 1, "confidence": "low"}
+
+
+def test_a_total_of_gdp_adds_one_common_year() -> None:
+    from csto.model.figures import same_year
+
+    a = Series.model_validate(
+        {"source": "x", "points": [{"year": 2016, "value": 1}, {"year": 2017, "value": 2}]}
+    )
+    b = Series.model_validate(
+        {"source": "x", "points": [{"year": 2016, "value": 10}, {"year": 2024, "value": 20}]}
+    )
+    day = dt.date(2025, 1, 1)
+    assert [q.year for q in same_year([a, b], day)] == [2016, 2016]  # type: ignore[union-attr]
+    c = Series.model_validate({"source": "x", "points": [{"year": 2024, "value": 5}]})
+    assert [q.year for q in same_year([a, c], day)] == [2017, 2024]  # type: ignore[union-attr]  # none common

@@ -118,3 +118,14 @@ def span_text(total: dict[str, Any]) -> str:
     ys = total["years"]
     span = "no figure" if not ys else (str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}")
     return span + (f"; {total['missing']} without" if total["missing"] else "")
+
+
+def same_year(series: list[Series], day: dt.date) -> list[Quantity | None]:
+    """Each series' figure of one common year: the latest year up to ``day`` that every series has, so that a
+    total never adds figures of different years. With no common year, each series' own figure of ``day``."""
+    if series:
+        common = set.intersection(*({p.year for p in s.points if p.year <= day.year} for s in series))
+        if common:
+            year = max(common)
+            return [s.year_of(year) for s in series]
+    return [s.at(day) for s in series]

@@ -10,7 +10,7 @@ from typing import Any
 
 from csto.model import Alliance
 from csto.model.common import Quantity
-from csto.model.figures import total_doc
+from csto.model.figures import same_year, total_doc
 
 
 def _largest(figures: dict[str, Quantity | None]) -> dict[str, Any]:
@@ -28,7 +28,9 @@ def profile(a: Alliance) -> dict[str, Any]:
     """One alliance on its view's date, as plain data."""
     members = a.members
     pop = {m.iso3: m.state.population.at(a.at) for m in members}
-    gdp = {m.iso3: m.state.gdp_usd.at(a.at) for m in members}
+    gdp = dict(
+        zip((m.iso3 for m in members), same_year([m.state.gdp_usd for m in members], a.at), strict=True)
+    )
     spend = {m.iso3: m.state.spending_usd(a.at) for m in members}
     pers = {m.iso3: m.state.military_personnel.at(a.at) for m in members}
     coded = [p for p in a.provisions if p.version.codes]
@@ -53,8 +55,8 @@ def profile(a: Alliance) -> dict[str, Any]:
         "military_spending_usd_derived": _largest(spend),
         "military_personnel": _largest(pers),
         "figures_note": "Each member's figure of the date's year or the latest earlier one, never a later one; "
-        "'years' lists the years added, 'missing' the members with none by then, and spending is a share of GDP "
-        "times the GDP of the same year.",
+        "'years' lists the years added, 'missing' the members with none by then; GDP adds one year for all members "
+        "(the latest they all have), and spending is a share of GDP times the GDP of the same year.",
         "decision_rules": [
             {
                 "body": b.id,

@@ -15,7 +15,7 @@ from typing import Any
 
 from csto.errors import InputError
 from csto.model import MEMBER_STATUSES, Dataset, Membership, view_at
-from csto.model.figures import total_doc
+from csto.model.figures import same_year, total_doc
 from csto.policy import load_policy, nominal_draw
 from csto.sim.catalog import bundled
 from csto.sim.montecarlo import run_crisis
@@ -114,7 +114,7 @@ def figures(ds: Dataset, at: dt.date) -> dict[str, Any]:
     spend = {k: q.value for k, q in usd.items() if q is not None}
     total_spend = sum(spend.values()) or 1.0
     pop = [m.state.population.at(at) for m in a.members]
-    gdp = [m.state.gdp_usd.at(at) for m in a.members]
+    gdp = same_year([m.state.gdp_usd for m in a.members], at)
     forces = []
     for f in a.forces:
         active = f.active_contributions(at)
