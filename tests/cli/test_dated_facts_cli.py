@@ -132,3 +132,11 @@ def test_check_data_tool_refuses_overlapping_chair_periods(dataset_copy: Path) -
     bad = subprocess.run([sys.executable, "tools/check_data.py", str(bodies)], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "bodies.yaml:" in bad.stderr and "chair.periods" in bad.stderr and "overlaps" in bad.stderr
+
+
+def test_info_marks_an_unverified_office_holder_and_gives_confidence_in_json(cli) -> None:  # type: ignore[no-untyped-def]
+    doc = cli("info", "--at", "2021-06-01", "--json").json()
+    sec = next(b for b in doc["bodies"] if b["id"] == "secretariat")
+    assert sec["officers"][0]["name"] == "Stanislav Zas" and sec["officers"][0]["confidence"] == "unverified"
+    out = " ".join(cli("info", "--at", "2021-06-01").out.split())
+    assert "Stanislav Zas (BLR) ?" in out

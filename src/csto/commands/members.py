@@ -64,7 +64,7 @@ def info(
     alliance: AllianceOpt = "csto",
 ) -> None:
     """The alliance on a date: members with status, population and military; totals; bodies; forces."""
-    from csto.commands.offices import body_chair, chair_doc, practices_doc
+    from csto.commands.offices import body_doc, chair_doc, practices_doc
     from csto.model import load
 
     a = load(alliance, at, data_dir=data)
@@ -90,23 +90,7 @@ def info(
         "observers": [_member_json(m, full=False) for m in a.observers],
         "former": [_member_json(m, full=False) for m in a.former],
         "totals": totals,
-        "bodies": [
-            {
-                "id": b.id,
-                "name": b.name,
-                "short": b.short,
-                "decision_rule": b.decision_rule.rule,
-                "stand_aside": b.decision_rule.stand_aside,
-                "established": b.established.date.isoformat(),
-                "chair": body_chair(a, b),
-                "officers": [
-                    {"role": o.role, "name": o.name, "state": o.state, "acting": o.acting}
-                    for o in b.officers_on(a.at)
-                ],
-                "source": list(b.source),
-            }
-            for b in a.bodies
-        ],
+        "bodies": [body_doc(a, b) for b in a.bodies],
         "forces": [
             {
                 "id": f.id,
@@ -153,7 +137,7 @@ def _total(t: dict[str, Any], money: bool = False) -> str:
 def _render_info(a: Any, doc: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from csto.commands.offices import chair_text, practice_lines
+    from csto.commands.offices import chair_text, holders_text, practice_lines
 
     c = console()
     chair = f" ({chair_text(doc['chair_period'])})"
@@ -208,10 +192,7 @@ def _render_info(a: Any, doc: dict[str, Any]) -> None:
         bt.add_column(col)
     for b, bd in zip(a.bodies, doc["bodies"], strict=True):
         rule = b.decision_rule.rule + (" (stand-aside allowed)" if b.decision_rule.stand_aside else "")
-        who = (
-            bd["chair"] or ", ".join(f"{o['role']}: {o['name']} ({o['state']})" for o in bd["officers"]) or ""
-        )
-        bt.add_row(f"{b.name} ({b.short})", rule, who)
+        bt.add_row(f"{b.name} ({b.short})", rule, holders_text(bd))
     c.print(bt)
     for line in practice_lines(doc["practices"]):
         c.print(line)

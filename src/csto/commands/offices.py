@@ -32,11 +32,42 @@ def chair_doc(a: Any, body_id: str = "csc") -> dict[str, Any]:
     return out
 
 
-def body_chair(a: Any, b: Any) -> str | None:
-    """A body's chair on the view's date for its row: the state, "unknown", or None if it has no chair."""
-    if b.chair is None:
-        return None
-    return b.chair_on(a.at) or UNKNOWN
+def body_doc(a: Any, b: Any) -> dict[str, Any]:
+    """One body on the view's date: decision rule, founding date, chair (state, "unknown", or None if the body
+    has no chair) and office-holders, each with its confidence."""
+    period = b.chair.period_on(a.at) if b.chair is not None else None
+    chair = None if b.chair is None else (b.chair_on(a.at) or UNKNOWN)
+    return {
+        "id": b.id,
+        "name": b.name,
+        "short": b.short,
+        "decision_rule": b.decision_rule.rule,
+        "stand_aside": b.decision_rule.stand_aside,
+        "established": b.established.date.isoformat(),
+        "chair": chair,
+        "chair_confidence": period.confidence if period is not None and chair != UNKNOWN else None,
+        "officers": [
+            {
+                "role": o.role,
+                "name": o.name,
+                "state": o.state,
+                "acting": o.acting,
+                "start": o.start.isoformat(),
+                "confidence": o.confidence or "high",
+            }
+            for o in b.officers_on(a.at)
+        ],
+        "source": list(b.source),
+    }
+
+
+def holders_text(bd: dict[str, Any]) -> str:
+    """The Bodies table's cell: the chair, or the office-holders, each with the shared confidence mark."""
+    if bd["chair"]:
+        return marked(bd["chair"], bd["chair_confidence"])
+    return ", ".join(
+        marked(f"{o['role']}: {o['name']} ({o['state']})", o["confidence"]) for o in bd["officers"]
+    )
 
 
 def practices_doc(a: Any) -> list[dict[str, Any]]:
