@@ -7,6 +7,7 @@ tables or take the ledger's locks: ``SqlLedger`` does that.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,10 @@ def sqlite_file(path: Path) -> Target:
     return Target("sqlite", URL.create("sqlite+pysqlite", database=str(path)), str(path), path)
 
 
+#: bytes -> str, bad UTF-8 replaced by U+FFFD: ``str(b, "utf-8", "replace")`` called from C, once per text value.
+_TEXT: Final = functools.partial(str, encoding="utf-8", errors="replace")
+
+
 def sqlite_engine(target: Target, busy_timeout_s: float) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout_s, "check_same_thread": False}}
     if target.memory:
@@ -95,7 +100,7 @@ def sqlite_engine(target: Target, busy_timeout_s: float) -> Engine:
         # A stored text that is not UTF-8 (a flipped byte: SQLite, unlike PostgreSQL, keeps it) reads back
         # with U+FFFD in place of the bad bytes, so verify() reports a hash mismatch at that event instead
         # of failing to read the whole page of rows.
-        dbapi_conn.text_factory = lambda b: b.decode("utf-8", "replace")
+        dbapi_conn.text_factory = _TEXT
         cur = dbapi_conn.cursor()
         try:
             cur.execute(f"PRAGMA busy_timeout = {busy_ms}")

@@ -12,8 +12,9 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
+import threading
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, field_validator
@@ -39,6 +40,12 @@ GENESIS_HASH: Final = "0" * 64
 STREAM_MAX_LEN: Final = 200
 _TYPE_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,99}")
 _HASH_RE: Final = re.compile(r"[0-9a-f]{64}")
+#: Unicode categories Cc (control characters: U+0000-001F, U+007F-009F) and Cs (surrogates), exactly.
+_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What ``canonical_at`` writes: UTC, microseconds, ``+00:00`` (fixed width).
+CANONICAL_AT_RE: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+#: The canonical data text of the last ``data`` validated in this thread, picked up by ``model_post_init``.
+_LAST_DATA = threading.local()
 
 
 def canonical_json(value: Any) -> str:
@@ -49,11 +56,30 @@ def canonical_json(value: Any) -> str:
     """
     _check_plain(value)
     try:
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        text = encode_checked(value)
         text.encode("utf-8")
     except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
         raise ValueError(f"not plain JSON: {exc}") from None
     return text
+
+
+_ENCODER: Final = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, check_circular=False
+)
+_C_ENCODE: Final = getattr(json.encoder, "c_make_encoder", None)
+_encode_c: Any = (
+    _C_ENCODE(None, _ENCODER.default, encode_basestring, None, ":", ",", True, False, False)
+    if _C_ENCODE is not None
+    else None
+)
+
+
+def encode_checked(value: Any) -> str:
+    """The canonical JSON text of a value already known to be plain JSON (no cycles, no NaN, string keys):
+    ``canonical_json`` without its checks, through one encoder made once (``json.dumps`` makes one per call)."""
+    if _encode_c is not None and isinstance(value, (dict, list)):
+        return "".join(_encode_c(value, 0))
+    return _ENCODER.encode(value)
 
 
 def canonical_at(at: datetime) -> str:
@@ -74,18 +100,25 @@ def record_hash(
     data is not serialised twice.
     """
 
-    def s(v: str) -> str:
-        return json.dumps(v, ensure_ascii=False)
-
-    text = (
-        f'{{"at":{s(at)},"data":{data_json},"prev_hash":{s(prev_hash)},"seq":{int(seq)},'
-        f'"stream":{s(stream)},"type":{s(type)},"version":{int(version)}}}'
-    )
+    # encode_basestring is what json.dumps(v, ensure_ascii=False) does for a str, without building an encoder.
+    try:
+        s = encode_basestring
+        text = (
+            f'{{"at":{s(at)},"data":{data_json},"prev_hash":{s(prev_hash)},"seq":{int(seq)},'
+            f'"stream":{s(stream)},"type":{s(type)},"version":{int(version)}}}'
+        )
+    except TypeError:  # a value that is not a str (a tampered row): hashed as json.dumps writes it
+        d = json.dumps
+        text = (
+            f'{{"at":{d(at, ensure_ascii=False)},"data":{data_json},"prev_hash":{d(prev_hash, ensure_ascii=False)},'
+            f'"seq":{int(seq)},"stream":{d(stream, ensure_ascii=False)},"type":{d(type, ensure_ascii=False)},'
+            f'"version":{int(version)}}}'
+        )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _check_text(value: str, what: str) -> str:
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+    if _CONTROL_RE.search(value):
         raise ValueError(f"{what} must not contain control characters or lone surrogates")
     return value
 
@@ -132,12 +165,35 @@ class Event(BaseModel):
     @field_validator("data")
     @classmethod
     def _data_is_plain_json(cls, v: dict[str, JsonValue]) -> dict[str, JsonValue]:
-        canonical_json(v)
+        _LAST_DATA.value = (v, canonical_json(v))
         return v
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Keep the canonical text the validator just made, so appending does not serialise the data again.
+        last = getattr(_LAST_DATA, "value", None)
+        _LAST_DATA.value = None
+        if last is not None and last[0] is self.data:
+            self.__dict__[_DATA_JSON] = last
+
+    def data_json(self) -> str:
+        """The canonical JSON text of ``data`` (``canonical_json``), made once per event and kept.
+
+        Kept beside the object it was made from, so a copy with other data (``model_copy(update=...)``)
+        makes its own; ``data`` must not be changed in place (the event is frozen: treat it as read-only).
+        """
+        kept = self.__dict__.get(_DATA_JSON)
+        if kept is not None and kept[0] is self.data:
+            return str(kept[1])
+        text = canonical_json(self.data)
+        self.__dict__[_DATA_JSON] = (self.data, text)
+        return text
 
     def body(self) -> EventBody:
         """The data read through its event class (``UnknownEventType`` or ``EventDataError`` if it cannot be)."""
         return parse(self.type, self.data)
+
+
+_DATA_JSON: Final = "_csto_data_json"  # not a field: pydantic's equality and dumps ignore it
 
 
 def _check_plain(value: Any, depth: int = 0) -> None:
@@ -185,6 +241,47 @@ class StoredEvent(Event):
     def _recorded_utc(cls, v: datetime) -> datetime:
         return v.astimezone(UTC)
 
+    @classmethod
+    def trusted(
+        cls,
+        *,
+        seq: int,
+        stream: str,
+        version: int,
+        type: str,
+        at: datetime,
+        data: dict[str, JsonValue],
+        data_json: str,
+        recorded_at: datetime,
+        prev_hash: str,
+        hash: str,
+    ) -> StoredEvent:
+        """A record built without validation, for values already checked: the writer's own (from a
+        validated ``Event``), or a stored row whose hash was just recomputed and holds (what its writer
+        checked). ``data_json`` is ``data``'s canonical text. Anything else goes through the constructor."""
+        # What ``model_construct`` sets, without its per-field loop (it is most of a replay's time otherwise).
+        ev = cls.__new__(cls)
+        _setattr(
+            ev,
+            "__dict__",
+            {
+                "stream": stream,
+                "type": type,
+                "at": at,
+                "data": data,
+                "seq": seq,
+                "version": version,
+                "recorded_at": recorded_at,
+                "prev_hash": prev_hash,
+                "hash": hash,
+                _DATA_JSON: (data, data_json),
+            },
+        )
+        _setattr(ev, "__pydantic_fields_set__", _FIELDS)  # shared: pydantic copies it before changing it
+        _setattr(ev, "__pydantic_extra__", None)
+        _setattr(ev, "__pydantic_private__", None)
+        return ev
+
     def to_event(self) -> Event:
         """The plain ``Event`` (stream, type, at, data), e.g. to append it to another ledger."""
         return Event(stream=self.stream, type=self.type, at=self.at, data=self.data)
@@ -197,7 +294,7 @@ class StoredEvent(Event):
             version=self.version,
             type=self.type,
             at=canonical_at(self.at),
-            data_json=canonical_json(self.data),
+            data_json=self.data_json(),
             prev_hash=self.prev_hash,
         )
 
@@ -214,3 +311,7 @@ class StoredEvent(Event):
             "prev_hash": self.prev_hash,
             "hash": self.hash,
         }
+
+
+_FIELDS: Final = set(StoredEvent.model_fields)  # every field is set on a trusted record
+_setattr: Final = object.__setattr__

@@ -8,83 +8,104 @@ decide how transactions are opened or locked (the caller's ``txn`` does that).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from csto.errors import LedgerError
-from csto.ledger.chain import ChainChecker, RawRecord
+from csto.ledger.chain import ChainChecker, row_hash
 from csto.ledger.events import StoredEvent
 from csto.ledger.protocol import VerifyReport
-from csto.ledger.schema import events_table
+from csto.ledger.schema import Statements
 
 Txn = Callable[[], AbstractContextManager[Connection]]
+_scan: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
+
+
+def cursor(conn: Connection) -> Any:
+    """The DBAPI cursor of ``conn``'s connection, inside its transaction (for ``Statements``' driver SQL)."""
+    return conn.connection.cursor()
 
 
 def event_rows(
-    txn: Txn, stream: str | None, after_seq: int, *, prefix: str | None, page_size: int
-) -> Iterator[Row[Any]]:
-    """Rows in seq order, fetched a page at a time (no connection is held between pages)."""
-    t = events_table
+    txn: Txn, sql: Statements, stream: str | None, after_seq: int, *, prefix: str | None, page_size: int
+) -> Iterator[tuple[Any, ...]]:
+    """Rows (tuples in ``COLUMNS`` order) in seq order, a page at a time (no connection held between pages)."""
+    p = sql.param
+    query, params = sql.select, list[Any]()
+    if stream is not None:
+        query, params = query + f" AND stream = {p}", [stream]
+    if prefix is not None:
+        query, params = query + f" AND substr(stream, 1, {p}) = {p}", [*params, len(prefix), prefix]
+    query += f" ORDER BY seq LIMIT {int(page_size)}"
     last = int(after_seq)
     while True:
-        query = sa.select(t).where(t.c.seq > last)
-        if stream is not None:
-            query = query.where(t.c.stream == stream)
-        if prefix is not None:
-            query = query.where(sa.func.substr(t.c.stream, 1, len(prefix)) == prefix)
         with txn() as conn:
-            rows = conn.execute(query.order_by(t.c.seq).limit(page_size)).all()
+            cur = cursor(conn)
+            cur.execute(query, (last, *params))
+            rows: list[tuple[Any, ...]] = cur.fetchall()
         yield from rows
         if len(rows) < page_size:
             return
-        last = int(rows[-1].seq)
+        last = int(rows[-1][0])
 
 
-def to_stored(row: Any, *, display: str) -> StoredEvent:
-    """The ``StoredEvent`` of one row (a mapping); a ``LedgerError`` naming its seq if it cannot be read."""
+def to_stored(row: Sequence[Any], *, display: str) -> StoredEvent:
+    """The ``StoredEvent`` of one row (in ``COLUMNS`` order); a ``LedgerError`` naming its seq if it cannot be read.
+
+    A row whose hash recomputes from its columns is what its writer checked, so it is built without a
+    second validation; any other row (tampered, or written by other code) goes through every check.
+    """
+    seq, stream, version, type_, at, data_json, recorded_at, prev_hash, digest = row
     try:
+        if isinstance(data_json, str) and isinstance(at, str) and row_hash(row) == digest:
+            # The hash holds, so the text is canonical (no whitespace around it): the C scanner reads it
+            # without json.loads's whitespace handling; trailing text falls through to the full check.
+            data, end = _scan(data_json, 0)
+            recorded = datetime.fromisoformat(recorded_at)  # not hashed: checked as any input
+            if isinstance(data, dict) and end == len(data_json) and recorded.tzinfo is UTC:
+                return StoredEvent.trusted(
+                    seq=seq,
+                    stream=stream,
+                    version=version,
+                    type=type_,
+                    at=datetime.fromisoformat(at),
+                    data=data,
+                    data_json=data_json,
+                    recorded_at=recorded,
+                    prev_hash=prev_hash,
+                    hash=digest,
+                )
         return StoredEvent(
-            seq=row["seq"],
-            stream=row["stream"],
-            version=row["version"],
-            type=row["type"],
-            at=datetime.fromisoformat(row["at"]),
-            data=json.loads(row["data"]),
-            recorded_at=datetime.fromisoformat(row["recorded_at"]),
-            prev_hash=row["prev_hash"],
-            hash=row["hash"],
+            seq=seq,
+            stream=stream,
+            version=version,
+            type=type_,
+            at=datetime.fromisoformat(at),
+            data=json.loads(data_json),
+            recorded_at=datetime.fromisoformat(recorded_at),
+            prev_hash=prev_hash,
+            hash=digest,
         )
-    except (ValueError, ValidationError) as exc:
+    except (ValueError, TypeError, StopIteration, ValidationError) as exc:
         raise LedgerError(
-            f"stored event seq {row['seq']} cannot be read ({str(exc).splitlines()[0]})",
+            f"stored event seq {seq} cannot be read ({str(exc).splitlines()[0]})",
             file=display,
-            field=f"seq {row['seq']}",
+            field=f"seq {seq}",
             expected="an intact ledger (run `csto ledger verify`)",
         ) from None
 
 
-def verify_rows(rows: Iterable[Row[Any]]) -> VerifyReport:
+def verify_rows(rows: Iterable[Sequence[Any]]) -> VerifyReport:
     """Check every row's hash and link in order; the report names the first fault, if any."""
     checker = ChainChecker()
+    check = checker.check_row
     for row in rows:
-        fault = checker.check(
-            RawRecord(
-                seq=row.seq,
-                stream=row.stream,
-                version=row.version,
-                type=row.type,
-                at=row.at,
-                data_json=row.data,
-                prev_hash=row.prev_hash,
-                hash=row.hash,
-            )
-        )
+        fault = check(row)
         if fault is not None:
             return VerifyReport(
                 ok=False,

@@ -7,6 +7,7 @@ writer's and the reader's, inside ``SqlLedger``'s transactions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import sqlalchemy as sa
@@ -45,6 +46,35 @@ meta_table = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text(), nullable=False),
 )
+
+
+#: The event columns in table order: what the statements below read and write, and a row's tuple order.
+COLUMNS: Final = tuple(c.name for c in events_table.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """The hot statements as driver SQL for one dialect's parameter style (run on the DBAPI cursor,
+    inside the caller's transaction: no per-statement compilation or result wrapping)."""
+
+    insert: str
+    head: str  # the last event's seq and hash
+    stream_version: str  # one parameter: the stream
+    select: str  # every column, seq > parameter; the caller appends filters and ORDER BY/LIMIT
+    param: str  # the placeholder ('?' or '%s')
+
+
+def statements(paramstyle: str) -> Statements:
+    """The statements for a DBAPI ``paramstyle`` (``qmark`` for sqlite3, ``format``/``pyformat`` for psycopg)."""
+    p = "?" if paramstyle == "qmark" else "%s"
+    name, cols = events_table.name, ", ".join(COLUMNS)
+    return Statements(
+        insert=f"INSERT INTO {name} ({cols}) VALUES ({', '.join([p] * len(COLUMNS))})",
+        head=f"SELECT seq, hash FROM {name} ORDER BY seq DESC LIMIT 1",
+        stream_version=f"SELECT coalesce(max(version), 0) FROM {name} WHERE stream = {p}",
+        select=f"SELECT {cols} FROM {name} WHERE seq > {p}",
+        param=p,
+    )
 
 
 def prepare_schema(conn: Connection, *, create: bool, display: str) -> bool:

@@ -24,7 +24,7 @@ from typing import IO, Any, Final, Self
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, Engine
 
 from csto.errors import LedgerError
 from csto.ledger.dialect import Kind, Target, parse_target, postgres_engine, sqlite_engine
@@ -33,12 +33,14 @@ from csto.ledger.jsonl import event_line, header_line, trailer_line
 from csto.ledger.protocol import ConcurrencyError, VerifyReport
 from csto.ledger.reading import event_rows, to_stored, verify_rows
 from csto.ledger.schema import (
+    COLUMNS,
     PG_SCHEMA_LOCK_KEY,
     SCHEMA_VERSION,
     events_table,
     meta_table,
     metadata,
     prepare_schema,
+    statements,
 )
 from csto.ledger.writer import IMPORT_BATCH as IMPORT_BATCH  # re-exported: it was defined here
 from csto.ledger.writer import Append, commit_group, encode_append, insert_export
@@ -113,6 +115,8 @@ class SqlLedger:
         self._closed = False
         self._created = False
         self._events_name = self._engine.dialect.identifier_preparer.format_table(events_table)
+        self._sql = statements(self._engine.dialect.paramstyle)
+        self._dbapi: Any = self._engine.dialect.loaded_dbapi  # its errors, raised by the driver SQL
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -165,18 +169,18 @@ class SqlLedger:
             yield
         except LedgerError:
             raise
-        except sa_exc.IntegrityError as exc:
+        except (sa_exc.IntegrityError, self._dbapi.IntegrityError) as exc:
             raise ConcurrencyError(
                 f"{action}: another writer changed the ledger at the same time ({_first_line(exc)})",
                 file=self._target.display,
                 expected="a retry after re-reading the stream",
             ) from exc
-        except sa_exc.OperationalError as exc:
+        except (sa_exc.OperationalError, self._dbapi.OperationalError) as exc:
             raise self._error(
                 f"{action} failed: {_first_line(exc)}",
                 expected="a reachable database that is not locked by another writer for long",
             ) from exc
-        except sa_exc.SQLAlchemyError as exc:
+        except (sa_exc.SQLAlchemyError, self._dbapi.Error) as exc:
             raise self._error(
                 f"{action} failed: {_first_line(exc)}", expected="a csto ledger database"
             ) from exc
@@ -224,7 +228,10 @@ class SqlLedger:
                 with self._queue_lock:
                     group, self._queue = self._queue, []
                 commit_group(
-                    group, lambda: self._txn(write=True, action="append"), display=self._target.display
+                    group,
+                    lambda: self._txn(write=True, action="append"),
+                    self._sql,
+                    display=self._target.display,
                 )
         if req.error is not None:
             raise req.error
@@ -234,7 +241,7 @@ class SqlLedger:
     def read(self, stream: str | None = None, after_seq: int = 0) -> Iterator[StoredEvent]:
         if self._closed:
             raise self._error("the ledger is closed", expected="an open ledger")
-        return (self._to_stored(row._mapping) for row in self._rows(stream, after_seq))
+        return (self._to_stored(row) for row in self._rows(stream, after_seq))
 
     def stream_version(self, stream: str) -> int:
         t = events_table
@@ -249,7 +256,7 @@ class SqlLedger:
         t = events_table
         with self._txn(write=False, action="read") as conn:
             row = conn.execute(sa.select(t).order_by(t.c.seq.desc()).limit(1)).first()
-        return None if row is None else self._to_stored(row._mapping)
+        return None if row is None else self._to_stored(tuple(row._mapping[c] for c in COLUMNS))
 
     def verify(self) -> VerifyReport:
         return verify_rows(self._rows(None, 0))
@@ -274,17 +281,20 @@ class SqlLedger:
         """Events whose stream starts with ``prefix``, in ``seq`` order, with ``seq > after_seq``."""
         if self._closed:
             raise self._error("the ledger is closed", expected="an open ledger")
-        return (self._to_stored(row._mapping) for row in self._rows(None, after_seq, prefix=prefix))
+        return (self._to_stored(row) for row in self._rows(None, after_seq, prefix=prefix))
 
-    def _rows(self, stream: str | None, after_seq: int, *, prefix: str | None = None) -> Iterator[Row[Any]]:
+    def _rows(
+        self, stream: str | None, after_seq: int, *, prefix: str | None = None
+    ) -> Iterator[tuple[Any, ...]]:
         """Rows in seq order, ``PAGE_SIZE`` at a time (no connection is held between pages)."""
         return event_rows(
             lambda: self._txn(write=False, action="read"),
+            self._sql,
             stream,
             after_seq,
             prefix=prefix,
             page_size=PAGE_SIZE,
         )
 
-    def _to_stored(self, row: Any) -> StoredEvent:
+    def _to_stored(self, row: tuple[Any, ...]) -> StoredEvent:
         return to_stored(row, display=self._target.display)
