@@ -9,22 +9,40 @@ from csto.model import load_dataset
 from csto.policy import load_policy
 from csto.policy.model import draw_at, sample_draws
 from csto.sim.catalog import bundled
-from csto.sim.kernel import run_kernel
+from csto.sim.draws import chunk_streams, draw_chunk
+from csto.sim.kernel import run_kernel, setup_kernel
 from csto.sim.runner import run_trial
 
 DS = load_dataset("csto")
 PARAMS = load_policy(DS)
 MEMBERS = sorted(s.iso3 for s in DS.states)
 TRIALS = 1000
+CHUNK_TRIALS = 300
 
 
 @pytest.mark.parametrize("scenario", bundled(DS), ids=lambda s: s.id)
 def test_kernel_equals_engine_trial_by_trial(scenario) -> None:  # type: ignore[no-untyped-def]
     arrays = sample_draws(np.random.default_rng(2024), PARAMS, MEMBERS, TRIALS)
     k = run_kernel(DS, PARAMS, scenario, arrays, MEMBERS)
+    _assert_equal_to_engine(scenario, arrays, k, TRIALS)
+
+
+@pytest.mark.parametrize("scenario", bundled(DS), ids=lambda s: s.id)
+def test_the_monte_carlos_chunks_equal_the_engine_trial_by_trial(scenario) -> None:  # type: ignore[no-untyped-def]
+    """The path ``run_crisis`` takes: a set-up shared by the chunks, each chunk's own float32 SFC64 draws of
+    only the columns the scenario reads."""
+    ks = setup_kernel(DS, PARAMS, scenario, MEMBERS)
+    streams = chunk_streams(7, 3)
+    for c in (0, 2):
+        arrays = draw_chunk(streams[c], PARAMS, MEMBERS, ks.factors, ks.noise_cols, CHUNK_TRIALS)
+        k = run_kernel(DS, PARAMS, scenario, arrays, MEMBERS, setup=ks)
+        _assert_equal_to_engine(scenario, arrays, k, CHUNK_TRIALS)
+
+
+def _assert_equal_to_engine(scenario, arrays, k, trials: int) -> None:  # type: ignore[no-untyped-def]
     levels = k.levels()
     assert not k.fallback.any(), "every bundled scenario should run in the kernel"
-    for i in range(TRIALS):
+    for i in range(trials):
         o = run_trial(DS, PARAMS, scenario, draw_at(arrays, MEMBERS, i))
         assert levels[i] == o.level, (i, levels[i], o.level)
         if o.adopted:

@@ -15,7 +15,14 @@ from csto.commands.common import AllianceOpt, DataOpt, JsonOpt, console, print_j
 
 app = typer.Typer(help="Run crises through the treaty with the member-state models.", no_args_is_help=True)
 
-TrialsOpt = Annotated[int, typer.Option("--trials", help="Monte Carlo trials.", min=1)]
+TrialsOpt = Annotated[int, typer.Option("--trials", help="Monte Carlo trials (1 to 10^10).")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Processes that share the trials (default: every core); results do not depend on it.",
+    ),
+]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (the same seed gives the same result).")]
 
 
@@ -38,6 +45,7 @@ def run(
     engine: Annotated[
         bool, typer.Option("--engine", help="Run every trial through the reference engine, not the kernel.")
     ] = False,
+    workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     data: DataOpt = None,
     alliance: AllianceOpt = "csto",
@@ -45,11 +53,12 @@ def run(
     """Run a crisis through the engine with the decision models: odds, votes with reasons, timeline."""
     from csto.model import load_dataset
     from csto.sim.catalog import find
-    from csto.sim.montecarlo import run_crisis
+    from csto.sim.montecarlo import check_trials, run_crisis
 
+    check_trials(trials)  # before loading anything: a bad count is refused at once
     ds = load_dataset(alliance, data_dir=data)
     sc = find(ds, scenario)
-    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine)
+    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine, workers=workers)
     written = None
     if report is not None:
         from csto.report.crisis import write_report

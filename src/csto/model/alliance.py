@@ -234,6 +234,12 @@ def load_dataset(alliance: str = "csto", *, data_dir: str | Path | None = None) 
 
 @lru_cache(maxsize=16)
 def _load_dir(directory: str, display: str) -> Dataset:
+    from csto.model.dataset_cache import cached  # the validated dataset on disk, keyed by the files' hashes
+
+    return cached(directory, display, lambda: _read_dir(directory, display))
+
+
+def _read_dir(directory: str, display: str) -> Dataset:
     root = Path(directory)
     docs: dict[str, YamlDoc] = {}
     for name in (*REQUIRED_FILES, *OPTIONAL_FILES):

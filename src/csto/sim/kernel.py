@@ -12,17 +12,18 @@ A test holds it equal to the engine, trial by trial.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from csto.game.arrivals import cached_plan
 from csto.game.scenario import Scenario
 from csto.game.tasking import force_for, personnel_needed, standing_offer
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import FACTORS, PolicyParams, nominal_draw
 from csto.policy.model import HOSTILE_BASE, factor_values, split_force
 from csto.rules.defence import tasking_within_strength
-from csto.sim.runner import prepare
+from csto.sim.plan_store import stored_plan
+from csto.sim.runner import Prepared, prepare
 
 LEVEL_INDEX = {lv: i for i, lv in enumerate(RESPONSE_LADDER)}
 
@@ -46,21 +47,31 @@ def _r2(x: np.ndarray) -> np.ndarray:
     return np.round(x, 2)
 
 
-def run_kernel(
-    ds: Dataset,
-    params: PolicyParams,
-    sc: Scenario,
-    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
-    members: list[str],
-) -> KernelResult:
-    weights, noise_all, timing = arrays
-    T = weights.shape[0]
-    nan = np.full(T, np.nan)
-    none = np.zeros(T, dtype=np.int64)
+@dataclass
+class KernelSetup:
+    """What every chunk of a scenario shares: the engine's set-up, each voter's factor values per rung,
+    the lead's pull, and (filled as chunks meet them) each distinct tasking's check and airlift plan."""
+
+    prep: Prepared | None
+    order: list[str]
+    ladder: list[str]
+    V: np.ndarray  # (voters, rungs, factors)
+    pull: np.ndarray  # (voters,)
+    noise_cols: list[int]  # each voter's column in the members' noise
+    factors: list[int]  # the factor columns some trial reads (non-zero value, or the lead's pull)
+    h: np.ndarray
+    lead_in: bool
+    taskings: dict[int, tuple[bool, float, bool, float, float]]
+    deploy: Any = None  # the force, its size and offers, the world on the request day: built on first use
+
+
+def setup_kernel(ds: Dataset, params: PolicyParams, sc: Scenario, members: list[str]) -> KernelSetup:
+    """The kernel's per-scenario set-up (computed once, shared by every chunk of a run)."""
     prep = prepare(ds, params, sc, nominal_draw(params))
     if prep is None:
-        return KernelResult(none, nan.copy(), nan.copy(), nan.copy(), np.zeros(T), np.zeros(T, dtype=bool))
-    tm = params.timing
+        return KernelSetup(
+            None, [], [], np.zeros((0, 0, len(FACTORS))), np.zeros(0), [], [], np.zeros(0), False, {}
+        )
     feats = prep.feats
     lead = params.lead_state
     voters = list(prep.entitled)
@@ -78,10 +89,40 @@ def run_kernel(
         prof = params.member(m)
         if m != lead and lead_in and m not in (feats.requester, feats.location_state):
             pull[i] = prof.lead_pull.value if prof is not None else 0.5
-    col = {m: members.index(m) for m in order}
-    noise = noise_all[:, [col[m] for m in order]]  # (T, M)
-    th = params.thresholds
+    used = set(np.flatnonzero(np.any(V != 0.0, axis=(0, 1))).tolist())
+    if lead_in and np.any(pull != 0.0):
+        used.add(FACTORS.index("lead_state"))
     h = np.array([max(params.level(lv).hostility, HOSTILE_BASE) for lv in ladder])
+    return KernelSetup(
+        prep, order, ladder, V, pull, [members.index(m) for m in order], sorted(used), h, lead_in, {}
+    )
+
+
+def run_kernel(
+    ds: Dataset,
+    params: PolicyParams,
+    sc: Scenario,
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+    members: list[str],
+    setup: KernelSetup | None = None,
+) -> KernelResult:
+    """Decide every trial of ``arrays`` (``sample_draws``'s shapes); ``setup`` from ``setup_kernel`` spares
+    repeating the per-scenario work (a run's chunks share one)."""
+    weights, noise_all, timing = arrays
+    T = weights.shape[0]
+    nan = np.full(T, np.nan)
+    none = np.zeros(T, dtype=np.int64)
+    ks = setup if setup is not None else setup_kernel(ds, params, sc, members)
+    prep = ks.prep
+    if prep is None:
+        return KernelResult(none, nan.copy(), nan.copy(), nan.copy(), np.zeros(T), np.zeros(T, dtype=bool))
+    tm = params.timing
+    lead = params.lead_state
+    lead_in = ks.lead_in
+    order, ladder, V, pull, h = ks.order, ks.ladder, ks.V, ks.pull, ks.h
+    L, M = len(ladder), len(order)
+    noise = noise_all[:, ks.noise_cols]  # (T, M)
+    th = params.thresholds
     # Rung by rung, down the ladder, only for the trials still undecided (a trial stops at the first rung
     # adopted, as the engine does); member by member in a (member, trial) layout so slices are contiguous.
     wt = weights.T  # (F, T), a transposed view: the matrix product reads it without a copy
@@ -155,43 +196,27 @@ def run_kernel(
     personnel = np.zeros(T)
     dep = np.where(level == LEVEL_INDEX["deployment"])[0]
     if dep.size:
-        _deploy(
-            ds,
-            params,
-            sc,
-            order,
-            chosen,
-            first,
-            dep,
-            decided,
-            timing,
-            first_units,
-            all_in,
-            personnel,
-            fallback,
-        )
+        _deploy(ds, params, sc, ks, chosen, dep, decided, timing, first_units, all_in, personnel, fallback)
     return KernelResult(level, decision_h, first_units, all_in, personnel, fallback)
 
 
-def _deploy(
-    ds: Dataset,
-    params: PolicyParams,
-    sc: Scenario,
-    order: list[str],
-    chosen: np.ndarray,
-    first: np.ndarray,
-    dep: np.ndarray,
-    decided: np.ndarray,
-    timing: np.ndarray,
-    first_units: np.ndarray,
-    all_in: np.ndarray,
-    personnel: np.ndarray,
-    fallback: np.ndarray,
-) -> None:
-    tm = params.timing
+@dataclass(frozen=True)
+class _Deployment:
+    """The force a deployment tasks, its size, each voter's standing offer, the world on the request day."""
+
+    force_id: str
+    force: Any
+    needed: int
+    offer: np.ndarray
+    can_offer: np.ndarray
+    sit: Any
+    by_state: dict[str, float]
+
+
+def _deployment(ds: Dataset, params: PolicyParams, sc: Scenario, order: list[str]) -> _Deployment | None:
     force_id = force_for(params, sc)
     if force_id is None:
-        return
+        return None
     from csto.model import view_at
 
     view = view_at(ds, sc.request_time.date())
@@ -206,10 +231,62 @@ def _deploy(
     eng.replay([eng.open(sc.request_time)])
     sit = eng.world.situation()
     by_state = force.registered_by_state(sit.day) if force else {}
+    return _Deployment(force_id, force, needed, offer, can_offer, sit, by_state)
+
+
+def _tasking(
+    ds: Dataset, params: PolicyParams, sc: Scenario, order: list[str], d: _Deployment, code: int
+) -> tuple[bool, float, bool, float, float]:
+    """For the supporters in bit pattern ``code``: (rules allow it, personnel, planned, first, last landing)."""
+    mask = [(code >> i) & 1 == 1 for i in range(len(order))]
+    offers = {order[i]: int(d.offer[i]) for i in range(len(order)) if mask[i] and d.offer[i] > 0}
+    contributions = split_force(offers, params.lead_state, d.needed)
+    force = d.force
+    ok = (
+        bool(contributions)
+        and tasking_within_strength(
+            d.sit,
+            d.force_id,
+            contributions,
+            registered_total=force.registered_total if force else None,
+            registered_by_state=d.by_state,
+        ).ok
+    )
+    plan = (
+        stored_plan(ds, tuple(sorted(contributions.items())), sc.destination_airfield, d.force_id)
+        if ok and sc.destination_airfield
+        else None
+    )
+    if not plan:
+        return ok, float(sum(contributions.values())), False, 0.0, 0.0
+    return ok, float(sum(contributions.values())), True, plan[0][0], max(a for a, _, _ in plan)
+
+
+def _deploy(
+    ds: Dataset,
+    params: PolicyParams,
+    sc: Scenario,
+    ks: KernelSetup,
+    chosen: np.ndarray,
+    dep: np.ndarray,
+    decided: np.ndarray,
+    timing: np.ndarray,
+    first_units: np.ndarray,
+    all_in: np.ndarray,
+    personnel: np.ndarray,
+    fallback: np.ndarray,
+) -> None:
+    tm = params.timing
+    order = ks.order
+    if ks.deploy is None:
+        ks.deploy = _deployment(ds, params, sc, order) or False
+    d: _Deployment | bool = ks.deploy
+    if not isinstance(d, _Deployment):
+        return
     # each trial's set of supporters who can offer forces, as a bit pattern (members are few: < 2**M codes)
     codes = np.zeros(dep.size, dtype=np.int64)
     whole = dep.size == chosen.shape[1]
-    for i in np.flatnonzero(can_offer):
+    for i in np.flatnonzero(d.can_offer):
         bits = chosen[int(i)] if whole else chosen[int(i), dep]
         codes |= bits.astype(np.int64) << int(i)
     if len(order) <= 16:
@@ -220,35 +297,12 @@ def _deploy(
         inverse = position[codes]
     else:  # many members (NATO): sort instead of counting every possible pattern
         uniq, inverse = np.unique(codes, return_inverse=True)
-    ok_u = np.zeros(len(uniq), dtype=bool)
-    total_u = np.zeros(len(uniq))
-    a_first = np.zeros(len(uniq))
-    a_last = np.zeros(len(uniq))
-    planned = np.zeros(len(uniq), dtype=bool)
-    for u, code in enumerate(uniq):
-        mask = [(int(code) >> i) & 1 == 1 for i in range(len(order))]
-        offers = {order[i]: int(offer[i]) for i in range(len(order)) if mask[i] and offer[i] > 0}
-        contributions = split_force(offers, params.lead_state, needed)
-        ok = (
-            bool(contributions)
-            and tasking_within_strength(
-                sit,
-                force_id,
-                contributions,
-                registered_total=force.registered_total if force else None,
-                registered_by_state=by_state,
-            ).ok
-        )
-        plan = (
-            cached_plan(ds, tuple(sorted(contributions.items())), sc.destination_airfield, force_id)
-            if ok and sc.destination_airfield
-            else None
-        )
-        ok_u[u], total_u[u] = ok, sum(contributions.values())
-        if plan:
-            planned[u] = True
-            a_first[u] = plan[0][0]
-            a_last[u] = max(a for a, _, _ in plan)
+    for code in uniq.tolist():
+        if code not in ks.taskings:
+            ks.taskings[code] = _tasking(ds, params, sc, order, d, code)
+    table = np.array([ks.taskings[code] for code in uniq.tolist()], dtype=np.float64).reshape(-1, 5)
+    ok_u, total_u, planned = table[:, 0] > 0, table[:, 1], table[:, 2] > 0
+    a_first, a_last = table[:, 3], table[:, 4]
     if uniq.size == 1 and dep.size == len(decided):
         # the common case: every trial deploys the same tasking (no gathers needed)
         if not ok_u[0]:

@@ -1,14 +1,14 @@
 """Monte Carlo over parameter uncertainty and noise: the odds of each rung with 95 % Wilson intervals.
 
-All randomness is drawn up front from one ``numpy.random.Generator(seed)`` (weights, member noise,
-timing), so a seed gives identical results and a vectorized kernel can later consume the same arrays.
-The explanation (votes, reasons, timeline) comes from the central run: mean weights, no noise.
+Trials run in fixed-size chunks, each with its own random stream (``csto.sim.draws``), on every core
+(``csto.sim.chunks``); a chunk returns counts per rung and histograms of its hours (``csto.sim.quantiles``),
+so a seed gives identical results with any number of workers and memory stays bounded. The explanation
+(votes, reasons, timeline) comes from the central run: mean weights, no noise.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +18,16 @@ from csto.extras import require_extra
 from csto.game.scenario import Scenario
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import PolicyParams, load_policy, nominal_draw
-from csto.policy.model import draw_at, sample_draws
+from csto.policy.model import draw_at
+from csto.sim.chunks import default_workers, run_chunks
+from csto.sim.draws import chunk_streams, draw_chunk
+from csto.sim.quantiles import add_counts, centi_counts, quantiles
 from csto.sim.runner import TrialOutcome, run_trial
 
 Z95 = 1.959963984540054
-CHUNK = 200_000
+CHUNK = 1 << 18  # trials per chunk: fixed, so that results never depend on the number of workers
+ENGINE_CHUNK = 1 << 10  # the engine path's chunks (a trial there costs a thousand times more)
+MAX_TRIALS = 10**10
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
@@ -36,14 +41,6 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     lo = 0.0 if k == 0 else max(0.0, centre - half)
     hi = 1.0 if k == n else min(1.0, centre + half)
     return (lo, hi)
-
-
-def _quantiles(parts: list[np.ndarray]) -> dict[str, float] | None:
-    arr = np.concatenate(parts) if parts else np.zeros(0)
-    if arr.size == 0:
-        return None
-    arr = arr.astype(np.float64)
-    return {q: round(float(np.quantile(arr, p)), 2) for q, p in (("p05", 0.05), ("p50", 0.5), ("p95", 0.95))}
 
 
 @dataclass
@@ -165,6 +162,86 @@ def record_of(ds: Dataset, sc: Scenario) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every chunk of a run shares (inherited by forked workers, pickled for spawned ones)."""
+
+    ds: Dataset
+    params: PolicyParams
+    sc: Scenario
+    members: list[str]
+    seed: int
+    chunks: int
+    engine: bool
+
+
+@dataclass
+class _Tally:
+    """A chunk's (or a run's) outcome: trials per rung and histograms of the hours."""
+
+    levels: np.ndarray
+    dec: np.ndarray
+    first: np.ndarray
+    allin: np.ndarray
+
+    def __add__(self, other: _Tally) -> _Tally:
+        return _Tally(
+            self.levels + other.levels,
+            add_counts(self.dec, other.dec),
+            add_counts(self.first, other.first),
+            add_counts(self.allin, other.allin),
+        )
+
+
+_SETUP: dict[int, Any] = {}  # per process: the kernel's set-up of the job being run
+
+
+def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
+    """Chunk ``index`` of ``job``: ``n`` trials through the kernel (the engine for those it cannot follow)."""
+    from csto.sim.kernel import run_kernel, setup_kernel
+
+    key = id(job)
+    if key not in _SETUP:
+        _SETUP.clear()
+        _SETUP[key] = setup_kernel(job.ds, job.params, job.sc, job.members)
+    ks = _SETUP[key]
+    stream = chunk_streams(job.seed, job.chunks)[index]
+    factors = ks.factors if ks.prep is not None else []
+    arrays = draw_chunk(stream, job.params, job.members, factors, ks.noise_cols, n)
+    levels = np.zeros(len(RESPONSE_LADDER), dtype=np.int64)
+    extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
+    if job.engine:
+        todo = list(range(n))
+        dec = first = allin = np.zeros(0, dtype=np.int64)
+    else:
+        k = run_kernel(job.ds, job.params, job.sc, arrays, job.members, setup=ks)
+        keep = ~k.fallback
+        levels += np.bincount(k.level[keep], minlength=len(RESPONSE_LADDER))
+        dec = centi_counts(k.decision_h[keep])
+        first = centi_counts(k.first_units_h[keep])
+        allin = centi_counts(k.all_in_h[keep])
+        todo = np.flatnonzero(k.fallback).tolist()
+    for i in todo:
+        out = run_trial(job.ds, job.params, job.sc, draw_at(arrays, job.members, i), narrate=False)
+        levels[RESPONSE_LADDER.index(out.level)] += 1
+        if out.adopted and out.hours_to_decision is not None:
+            extra["dec"].append(out.hours_to_decision)
+        if out.first_units_hours is not None:
+            extra["first"].append(out.first_units_hours)
+        if out.all_in_hours is not None:
+            extra["allin"].append(out.all_in_hours)
+    return _Tally(
+        levels,
+        add_counts(dec, centi_counts(np.array(extra["dec"]))),
+        add_counts(first, centi_counts(np.array(extra["first"]))),
+        add_counts(allin, centi_counts(np.array(extra["allin"]))),
+    )
+
+
+def _chunk_task(job: _Job, task: tuple[int, int]) -> _Tally:
+    return _run_chunk(job, *task)
+
+
 def run_crisis(
     ds: Dataset,
     sc: Scenario,
@@ -173,70 +250,67 @@ def run_crisis(
     seed: int = 0,
     params: PolicyParams | None = None,
     engine: bool = False,
+    workers: int | None = None,
 ) -> CrisisResult:
-    """Run ``sc`` ``trials`` times; the same seed gives the same result.
+    """Run ``sc`` ``trials`` times; the same seed gives the same result, whatever ``workers`` is.
 
     The Monte Carlo uses the vectorized kernel (held equal to the engine, trial by trial); ``engine=True``
     forces every trial through the reference engine path. The explanation is always the engine's.
+    ``workers`` processes share the chunks (default: every core this process may use).
     """
-    if trials < 1:
-        from csto.errors import InputError
-
-        raise InputError(
-            "the number of trials must be at least 1", field="--trials", expected="a positive integer"
-        )
+    check_trials(trials)
     params = params or load_policy(ds)
     members = sorted(s.iso3 for s in ds.states)
-    rng = np.random.default_rng(seed)
-    counts: Counter[str] = Counter()
-    dec: list[np.ndarray] = []
-    first: list[np.ndarray] = []
-    allin: list[np.ndarray] = []
-    done = 0
-    # Trials stream in chunks drawn one after another from the one generator, so memory stays bounded
-    # (10 million trials peak well under 2 GB); up to one chunk the draws are those of a single call.
-    while done < trials:
-        n = min(CHUNK, trials - done)
-        arrays = sample_draws(rng, params, members, n)
-        done += n
-        if engine:
-            todo: list[int] = list(range(n))
-        else:
-            from csto.sim.kernel import run_kernel
+    chunk = ENGINE_CHUNK if engine else CHUNK
+    sizes = [min(chunk, trials - start) for start in range(0, trials, chunk)]
+    job = _Job(ds, params, sc, members, seed, len(sizes), engine)
+    tasks = list(enumerate(sizes))
 
-            k = run_kernel(ds, params, sc, arrays, members)
-            keep = ~k.fallback
-            for lv, c in zip(*np.unique(k.level[keep], return_counts=True), strict=True):
-                counts[RESPONSE_LADDER[int(lv)]] += int(c)
-            for store, values in ((dec, k.decision_h), (first, k.first_units_h), (allin, k.all_in_h)):
-                v = values[keep]
-                store.append(v[~np.isnan(v)].astype(np.float32))
-            todo = [int(x) for x in np.flatnonzero(k.fallback)]
-        extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
-        for i in todo:
-            out = run_trial(ds, params, sc, draw_at(arrays, members, i), narrate=False)
-            counts[out.level] += 1
-            if out.adopted and out.hours_to_decision is not None:
-                extra["dec"].append(out.hours_to_decision)
-            if out.first_units_hours is not None:
-                extra["first"].append(out.first_units_hours)
-            if out.all_in_hours is not None:
-                extra["allin"].append(out.all_in_hours)
-        dec.append(np.array(extra["dec"], dtype=np.float32))
-        first.append(np.array(extra["first"], dtype=np.float32))
-        allin.append(np.array(extra["allin"], dtype=np.float32))
+    def describe(i: int) -> str:
+        return f"trials {i * chunk:,}–{i * chunk + sizes[i] - 1:,}"
+
+    n_workers = default_workers() if workers is None else workers
+    if n_workers < 1:
+        from csto.errors import InputError
+
+        raise InputError("at least one worker is needed", field="--workers", expected="a positive integer")
+    if n_workers > 1 and len(tasks) > 1:
+        # the parent sets the kernel up (plans its taskings) once, before forking, so no worker repeats it
+        _run_chunk(job, 0, min(sizes[0], 1000))
+    tallies = run_chunks(_chunk_task, job, tasks, n_workers, describe)
+    total = tallies[0]
+    for t in tallies[1:]:
+        total = total + t
     central = run_trial(ds, params, sc, nominal_draw(params))
     return CrisisResult(
         engine="engine" if engine else "kernel",
         scenario=sc,
         trials=trials,
         seed=seed,
-        counts=dict(counts),
+        counts={lv: int(c) for lv, c in zip(RESPONSE_LADDER, total.levels, strict=True) if c},
         central=central,
         timing={
-            "hours_to_decision": _quantiles(dec),
-            "first_units_hours": _quantiles(first),
-            "all_in_hours": _quantiles(allin),
+            "hours_to_decision": quantiles(total.dec),
+            "first_units_hours": quantiles(total.first),
+            "all_in_hours": quantiles(total.allin),
         },
         record=record_of(ds, sc),
     )
+
+
+def check_trials(trials: int) -> None:
+    """A number of trials the run can do: at least 1, at most ``MAX_TRIALS``."""
+    from csto.errors import InputError
+
+    if trials < 1:
+        raise InputError(
+            f"the number of trials must be at least 1 (got {trials:,})",
+            field="--trials",
+            expected="a positive integer",
+        )
+    if trials > MAX_TRIALS:
+        raise InputError(
+            f"{trials:,} trials is more than the {MAX_TRIALS:,} a run may do",
+            field="--trials",
+            expected=f"an integer from 1 to {MAX_TRIALS:,}",
+        )
