@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import typer
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from csto.cli import main
 from csto.extras import EXTRAS, INCLUDES, OWN_MODULES, MissingExtra, extra_for_module, require_extra
+from packaging.requirements import Requirement
+from tests.packaging.requirements import closure
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONAL = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
@@ -34,22 +35,6 @@ def _split(extra: str) -> tuple[list[Requirement], set[str]]:
     return [r for r in reqs if r not in own], {e for r in own for e in r.extras}
 
 
-def _closure(reqs: list[Requirement]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(reqs)
-    while todo:
-        req = todo.pop()
-        name = canonicalize_name(req.name)
-        if name in seen:
-            continue
-        seen.add(name)
-        for line in importlib.metadata.distribution(req.name).requires or []:
-            sub = Requirement(line)
-            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in ("", *req.extras)):
-                todo.append(sub)
-    return seen
-
-
 @pytest.mark.parametrize("extra", EXTRAS)
 def test_each_extra_brings_the_modules_csto_extras_names(extra: str) -> None:
     reqs, included = _split(extra)
@@ -57,7 +42,7 @@ def test_each_extra_brings_the_modules_csto_extras_names(extra: str) -> None:
     for req in reqs:
         provided = {m for m in OWN_MODULES[extra] if canonicalize_name(req.name) in PROVIDERS.get(m, set())}
         assert provided, f"{req.name} (extra {extra}) provides no module csto.extras names"
-    dists = _closure(reqs)
+    dists = set(closure(reqs))
     for module in OWN_MODULES[extra]:
         assert PROVIDERS.get(module, set()) & dists, f"{module}: not brought by the {extra} extra"
 

@@ -24,11 +24,12 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import csto
 from csto.extras import EXTRAS, modules_of
+from packaging.requirements import Requirement
+from tests.packaging.requirements import closure
 
 # one worker builds the wheel and the venv once (make test runs pytest-xdist with --dist loadgroup)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
@@ -61,26 +62,6 @@ def core_requirements(wheel: Path) -> list[Requirement]:
         msg = Parser().parsestr(zf.read(meta).decode("utf-8"))
     reqs = [Requirement(r) for r in msg.get_all("Requires-Dist") or []]
     return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
-
-
-def closure(reqs: list[Requirement]) -> dict[str, importlib.metadata.Distribution]:
-    """Every distribution the requirements pull in, as installed in the project venv (with the extras asked
-    of each, e.g. ``psycopg[binary]``), by canonical name."""
-    found: dict[str, importlib.metadata.Distribution] = {}
-    todo = [(r, tuple(r.extras)) for r in reqs]
-    while todo:
-        req, extras = todo.pop()
-        name = canonicalize_name(req.name)
-        if name in found and not extras:
-            continue
-        dist = importlib.metadata.distribution(req.name)
-        found[name] = dist
-        for line in dist.requires or []:
-            sub = Requirement(line)
-            envs = [{"extra": e} for e in ("", *extras)]
-            if sub.marker is None or any(sub.marker.evaluate(env) for env in envs):
-                todo.append((sub, tuple(sub.extras)))
-    return found
 
 
 def link_distribution(dist: importlib.metadata.Distribution, site: Path) -> None:
