@@ -119,11 +119,12 @@ def airlift(
         )
     if rec is not None:
         c.print(
-            f"Record ({rec['episode']}): first units {rec['first_units_hours']['low']}-"
-            f"{rec['first_units_hours']['high']} h, all in {rec['all_in_hours']['low']}-{rec['all_in_hours']['high']} h, "
+            f"Record ({rec['episode']}): first units {rec['first_units_hours']['low']:g}-"
+            f"{rec['first_units_hours']['high']:g} h, all in {rec['all_in_hours']['low']:g}-"
+            f"{rec['all_in_hours']['high']:g} h (central {rec['all_in_hours']['mode']:g}), "
             f"{rec['flights']['low']:g}-{rec['flights']['high']:g} flights (hours from the Council's decision)"
         )
     for r in plan.road_moves:
-        c.print(f"By road: {r['unit']} {r['origin']} → {r['dest']} ({r['km']} km), arrives {r['arrive_h']} h")
+        c.print(f"By road (plan): {r['unit']} {r['origin']} → {r['dest']} ({r['km']} km), arrives {r['arrive_h']} h")
     if plot is not None:
         c.print(f"Plot: {doc['plot']}")

@@ -35,52 +35,48 @@ def _load(
     doc = read_yaml(path, display_name=f"{Path(directory).name}/logistics.yaml")
     lg: LogisticsFile = validate(LogisticsFile, doc)
     check_source_keys(doc, sources)
-    refs = [("fleets", i, "base", f.base) for i, f in enumerate(lg.fleets)]
-    refs += [("units", i, "home_airfield", u.home_airfield) for i, u in enumerate(lg.units)]
-    refs += [("airfields", i, "airfield", a.airfield) for i, a in enumerate(lg.airfields)]
-    paths: list[tuple[str | int, ...]] = [(top, i, fld) for top, i, fld, _ in refs]
-    names = [ref for *_, ref in refs]
+    Ref = tuple[tuple[str | int, ...], str]
+    air: list[Ref] = [(("fleets", i, "base"), f.base) for i, f in enumerate(lg.fleets)]
+    air += [(("units", i, "home_airfield"), u.home_airfield) for i, u in enumerate(lg.units)]
+    air += [(("airfields", i, "airfield"), a.airfield) for i, a in enumerate(lg.airfields)]
+    kinds: list[tuple[str, list[Ref], frozenset[str], str]] = [
+        ("airfield", air, airfields, "an id from airfields.yaml"),
+        (
+            "aircraft type",
+            [(("fleets", i, "type"), f.type) for i, f in enumerate(lg.fleets)],
+            frozenset(t.id for t in lg.aircraft),
+            "an id under aircraft",
+        ),
+    ]
     if lg.expected is not None:
-        for where, ref in _expected_airfields(lg):
-            paths.append(where)
-            names.append(ref)
-        for i, dn in enumerate(lg.expected.decisions):
-            if dn.state not in states:
-                raise DataError(
-                    f"unknown state '{dn.state}'",
-                    file=str(doc.file),
-                    line=doc.line_of(("expected", "decisions", i, "state")),
-                    field=f"expected.decisions[{i}].state",
-                    expected="a member's ISO3 code from members.yaml",
-                )
-        for i, rec in enumerate(lg.expected.records):
-            if rec.episode not in episodes:
-                raise DataError(
-                    f"unknown episode '{rec.episode}'",
-                    file=str(doc.file),
-                    line=doc.line_of(("expected", "records", i, "episode")),
-                    field=f"expected.records[{i}].episode",
-                    expected="an episode id from episodes.yaml",
-                )
-    for at, ref in zip(paths, names, strict=True):
-        if ref not in airfields:
-            raise DataError(
-                f"unknown airfield '{ref}'",
-                file=str(doc.file),
-                line=doc.line_of(at),
-                field=".".join(f"[{p}]" if isinstance(p, int) else p for p in at).replace(".[", "["),
-                expected="an id from airfields.yaml",
+        m = lg.expected
+        air += _expected_airfields(lg)
+        kinds.append(
+            (
+                "state",
+                [(("expected", "decisions", i, "state"), d.state) for i, d in enumerate(m.decisions)],
+                states,
+                "a member's ISO3 code from members.yaml",
             )
-    types = {t.id for t in lg.aircraft}
-    for i, f in enumerate(lg.fleets):
-        if f.type not in types:
-            raise DataError(
-                f"unknown aircraft type '{f.type}'",
-                file=str(doc.file),
-                line=doc.line_of(("fleets", i, "type")),
-                field=f"fleets[{i}].type",
-                expected="an id under aircraft",
+        )
+        kinds.append(
+            (
+                "episode",
+                [(("expected", "records", i, "episode"), r.episode) for i, r in enumerate(m.records)],
+                episodes,
+                "an episode id from episodes.yaml",
             )
+        )
+    for what, refs, known, expected in kinds:
+        for at, ref in refs:
+            if ref not in known:
+                raise DataError(
+                    f"unknown {what} '{ref}'",
+                    file=str(doc.file),
+                    line=doc.line_of(at),
+                    field="".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in at).lstrip("."),
+                    expected=expected,
+                )
     return lg
 
 

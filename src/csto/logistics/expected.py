@@ -123,10 +123,11 @@ def expected_timeline(
     """Run ``model.draws`` seeded draws; the median draw (by all-in time) is the expected timeline."""
     rng = np.random.default_rng(model.seed)
     legs: dict[tuple[str, str, str], float] = {}
+    pairs: dict[tuple[str, str, str, str], tuple[float, float, bool]] = {}
     runs: list[Timeline] = []
     for _ in range(draws_for(net, air, model)):
         d = _Draw(model, rng, net)
-        tl = _Lift(net, air, d, legs).run(_road(road, d))
+        tl = _Lift(net, air, d, legs, pairs).run(_road(road, d))
         runs.append(tl)
     order = sorted(range(len(runs)), key=lambda i: (runs[i].all_in_hours, i))
     mid = runs[order[len(order) // 2]]
@@ -271,7 +272,12 @@ class _Lift:
     """One greedy pass: the next sortie is the one that lands earliest under this draw's frictions."""
 
     def __init__(
-        self, net: Network, air: list[Load], d: _Draw, legs: dict[tuple[str, str, str], float]
+        self,
+        net: Network,
+        air: list[Load],
+        d: _Draw,
+        legs: dict[tuple[str, str, str], float],
+        pairs: dict[tuple[str, str, str, str], tuple[float, float, bool]],
     ) -> None:
         self.net, self.d, self.air = net, d, air
         self.vt = net.lg.norms.vehicle_t
@@ -297,6 +303,7 @@ class _Lift:
         self.loaders: dict[str, list[float]] = {}
         self.places: dict[str, float] = {}  # vehicle places carried over between sorties of a type
         self.legs = legs  # hours of each (type, from, to), shared by the draws
+        self.pairs = pairs  # (type, at, origin, dest): hours there, hours on, takes no vehicle; shared too
 
     def _stands(self, airfield: str) -> list[float]:
         if airfield not in self.stands:
@@ -366,6 +373,19 @@ class _Lift:
                 queues.setdefault(hub, []).extend(supply.land(flight.arrive_h, flight.personnel, lift_left))
         return Timeline(sorted(flights, key=lambda f: (f.arrive_h, f.aircraft)), road)
 
+    def _pair(self, gkey: tuple[str, str], origin: str, dest: str) -> tuple[float, float, bool]:
+        """Hours of a group's aircraft to the origin and on to the destination, and whether it takes no vehicle."""
+        key = (*gkey, origin, dest)
+        got = self.pairs.get(key)
+        if got is None:
+            t = self.net.types[gkey[0]]
+            got = self.pairs[key] = (
+                self._leg(t, gkey[1], origin),
+                self._leg(t, origin, dest),
+                t.vehicles_max == 0,
+            )
+        return got
+
     def _best(self, job: _Job) -> tuple[float, tuple[str, str], str, float, float] | None:
         """(landing, plane group, field, loading start, departure) of the earliest landing for ``job``.
 
@@ -375,16 +395,19 @@ class _Lift:
         loader = 0.0 if job.sustainment else self._loaders(job.origin)[0]
         best: tuple[float, tuple[str, str], float, float] | None = None
         vehicles_only = job.left[0] > 0 and job.left[1] <= 0
+        ready, best_arrive = max(loader, job.ready), math.inf
         for gkey, heap in self.groups.items():
             if not heap:
                 continue
-            t = self.net.types[gkey[0]]
-            if vehicles_only and t.vehicles_max == 0:
+            legs = self._pair(gkey, job.origin, job.dest)
+            if vehicles_only and legs[2]:
                 continue
-            start = max(heap[0][0] + self._leg(t, gkey[1], job.origin), loader, job.ready)
-            arrive = start + load_h + self._leg(t, job.origin, job.dest)
-            if best is None or arrive < best[0] - 1e-9:
-                best = (arrive, gkey, start, start + load_h)
+            start = heap[0][0] + legs[0]
+            if start < ready:
+                start = ready
+            arrive = start + load_h + legs[1]
+            if arrive < best_arrive - 1e-9:
+                best_arrive, best = arrive, (arrive, gkey, start, start + load_h)
         if best is None or math.isinf(best[0]):
             return None
         arrive, gkey, start, depart = best
