@@ -137,6 +137,9 @@ def handout_pdf(markdown_text: str) -> bytes:
 
 def on_files(files: Files, config: Any) -> Files:
     """Add the generated CLI page, the OpenAPI document and the handout to the build."""
+    stub = files.get_file_from_path(CLI_PAGE)  # docs/reference/cli.md: a pointer for readers on GitHub
+    if stub is not None:
+        files.remove(stub)
     files.append(File.generated(config, CLI_PAGE, content=cli_reference()))
     files.append(File.generated(config, OPENAPI, content=openapi_document()))
     teacher = Path(config["docs_dir"]) / TEACHER_PAGE
