@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import typer
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from csto.cli import main
 from csto.extras import EXTRAS, INCLUDES, OWN_MODULES, MissingExtra, extra_for_module, require_extra
-from packaging.requirements import Requirement
-from tests.packaging.requirements import closure
+from tests.packaging.deps import closure
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONAL = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]

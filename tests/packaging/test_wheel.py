@@ -24,12 +24,12 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import csto
 from csto.extras import EXTRAS, modules_of
-from packaging.requirements import Requirement
-from tests.packaging.requirements import closure
+from tests.packaging.deps import closure
 
 # one worker builds the wheel and the venv once (make test runs pytest-xdist with --dist loadgroup)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from packaging.utils import canonicalize_name
-
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 
 def closure(reqs: list[Requirement]) -> dict[str, importlib.metadata.Distribution]:
