@@ -2,13 +2,14 @@
 
 Walks ``SITE/**/*.html`` with the standard library's ``html.parser``: every relative ``href``/``src`` must name
 a file in the site, and every ``#anchor`` an ``id`` (or ``name``) in the target page. A ``<script src>``,
-``<link href>``, ``<img src>`` or ``<iframe src>`` pointing at ``http(s)://`` or ``//`` is reported too: the
-site must work offline. Links to other sites (``<a href="https://…">``) are not checked.
+``<link href>``, ``<img src>`` or ``<iframe src>`` pointing at ``http(s)://`` or ``//`` is reported too, and so
+is a stylesheet (``*.css`` or ``<style>``) that imports or loads a URL from outside: the site must work offline. Links to other sites (``<a href="https://…">``) are not checked.
 Usage: ``python tools/check_links.py [SITE]`` (default ``site``); exit 0 when clean, 1 listing each problem.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 LOADED = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")}
 #: Tags whose URL attribute is a link to check.
 LINKS = {("a", "href"), *LOADED}
+#: A stylesheet's ``@import "…"``/``@import url(…)`` or ``url(…)`` that names another site.
+EXTERNAL_CSS = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*["']?((?:https?:)?//[^"')\s;]+)""")
 
 
 class _Page(HTMLParser):
@@ -25,6 +28,8 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[tuple[int, str, str, str]] = []  # (line, tag, attribute, url)
+        self.styles: list[tuple[int, str]] = []  # (line, text of a <style> element)
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
@@ -34,6 +39,22 @@ class _Page(HTMLParser):
                 self.ids.add(value)
             if (tag, name) in LINKS:
                 self.links.append((self.getpos()[0], tag, name, value))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.styles.append((self.getpos()[0], data))
+
+
+def _css_problems(where: str, first_line: int, text: str) -> list[str]:
+    """A stylesheet's loads from outside the site, each as ``WHERE:LINE: message``."""
+    return [
+        f"{where}:{first_line + text.count(chr(10), 0, m.start())}: stylesheet loads {m.group(1)} from outside the site"
+        for m in EXTERNAL_CSS.finditer(text)
+    ]
 
 
 def _parse(path: Path) -> _Page:
@@ -57,7 +78,11 @@ def check_site(site: Path) -> list[str]:
         return parsed[path]
 
     problems: list[str] = []
+    for css in sorted(site.rglob("*.css")):
+        problems += _css_problems(str(css), 1, css.read_text(encoding="utf-8", errors="replace"))
     for resolved, shown in pages.items():
+        for line, text in page_of(resolved).styles:
+            problems += _css_problems(str(shown), line, text)
         for line, tag, attr, url in page_of(resolved).links:
             where = f"{shown}:{line}"
             parts = urlsplit(url)
