@@ -14,7 +14,7 @@ import sys
 import typer
 
 from csto import __version__
-from csto.commands.lazy import COMMANDS, LazyGroup
+from csto.commands.lazy import LazyGroup
 from csto.errors import CstoError
 from csto.extras import missing_extra_error
 
@@ -46,10 +46,16 @@ def _root(
 
 
 def _command_words(args: list[str]) -> str:
-    """``csto`` and the command named on the line (``csto crisis run``), for messages."""
+    """``csto`` and the command named on the line (``csto members``, ``csto crisis run``), for messages."""
+    import typer.main
+    from typer.core import TyperGroup
+
     words = ["csto"]
+    command: object = typer.main.get_command(app)
     for arg in args:
-        if arg.startswith("-") or (len(words) == 1 and arg not in COMMANDS) or len(words) == 3:
+        if arg.startswith("-"):
+            continue
+        if not isinstance(command, TyperGroup) or (command := command.commands.get(arg)) is None:
             break
         words.append(arg)
     return " ".join(words)
