@@ -106,12 +106,24 @@ def openapi_document() -> str:
 _HANDOUT = re.compile(r"<!-- handout -->(.*?)<!-- /handout -->", re.S)
 
 
+def membership_table() -> str:
+    """Every state that was ever a party, with its dated status intervals, from the bundled data."""
+    from csto.model import load_dataset
+
+    rows = ["| State | Status over time |", "|---|---|"]
+    for state in load_dataset("csto").states:
+        spans = [f"{m.status} {m.start.year}-{m.end.year if m.end else 'today'}" for m in state.memberships]
+        rows.append(f"| {state.name} | {'; '.join(spans)} |")
+    return "\n".join(rows)
+
+
 def handout_markdown(page: str) -> str:
-    """The handout's Markdown: the page's ``<!-- handout -->`` … ``<!-- /handout -->`` sections, in order."""
+    """The handout's Markdown: the page's ``<!-- handout -->`` … ``<!-- /handout -->`` sections, in order,
+    with ``<!-- handout:members -->`` replaced by the membership table from the data."""
     parts = [m.group(1).strip() for m in _HANDOUT.finditer(page)]
     if not parts:
         raise ValueError(f"{TEACHER_PAGE}: no <!-- handout --> section to build the handout from")
-    return "\n\n".join(parts)
+    return "\n\n".join(parts).replace("<!-- handout:members -->", membership_table())
 
 
 def handout_pdf(markdown_text: str) -> bytes:
