@@ -8,10 +8,11 @@ crew duty and rest, unloading time, vehicle places filled and sustainment rate, 
 data's low and high around its mode. A sortie is the one that lands earliest, as in the lower-bound plan,
 but an aircraft flies only once ready, loads only at a free position of its home field once the unit may
 move, lands only in the arrival field's working hours and at a free stand (the destination or an alternate,
-which shares its legs), and its crew rests when the next cycle would break its duty period. Sustainment
-flights are released by the troops on the ground (a first pass without them gives the curve) and compete
-for aircraft and positions. The median of an odd number of draws is one draw: its timeline is the expected
-one, and the 10th-90th percentiles of every draw give the spread. It computes no bound and reads no files.
+which shares its legs), and its crew rests when the next cycle would break its duty period. Troops fly in
+step with their unit's vehicles. Sustainment flights are released by the troops on the ground as they land
+and take aircraft, not the units' loading positions; the lift keeps priority. The median of an odd number of
+draws is one draw: its timeline is the expected one, and the 10th-90th percentiles of every draw give the
+spread; a lift too large for ``SORTIE_BUDGET`` takes fewer draws. It computes no bound and reads no files.
 """
 
 from __future__ import annotations
