@@ -81,6 +81,12 @@ def test_treaty_charter_19_shows_the_withdrawal_rule_with_its_source(cli) -> Non
     r = cli("treaty", "charter:19")
     assert r.code == 0
     assert "six months" in r.out and "caucasuswatch_2024_zakharova_art19" in r.out
+    assert "rule charter-art19-withdrawal-notice" in r.out and "conflict:" in r.out
+    doc = cli("treaty", "charter:19", "--json").json()
+    assert {"charter-art19-withdrawal-notice", "charter-art19-withdrawal-obligations"} <= {
+        x["rule"] for x in doc["rules"]
+    }
+    assert doc["in_force"]["conflicts"][0]["source"] == ["tass_2012_uzbekistan_suspended"]
 
 
 def test_members_history_says_how_uzbekistans_2012_suspension_ended(cli) -> None:  # type: ignore[no-untyped-def]

@@ -115,6 +115,7 @@ def treaty(
             "source": list(v.source),
             "confidence": v.confidence,
             "note": v.note,
+            "conflicts": [c.model_dump(mode="json") for c in v.conflicts],
         }
 
     amendments = [
@@ -136,6 +137,12 @@ def treaty(
         "in_force": vjson(current) if current else None,
         "history": [vjson(v) for v in art.versions],
         "amendments": amendments,
+        "rules": _rules_of(inst.id, art.number),
+        "instrument_in_force": {
+            "date": inst.in_force.isoformat(),
+            "placeholder": inst.in_force_placeholder,
+            "confidence": inst.in_force_confidence or inst.confidence,
+        },
     }
     if json_out:
         print_json(doc)
@@ -154,12 +161,32 @@ def treaty(
             f"  codes: {', '.join(current.codes) or '—'}   sources: {', '.join(current.source)}"
             + (f"   confidence: {current.confidence}" if current.confidence else "")
         )
+        for cf in current.conflicts:
+            c.print(f"  conflict: {cf.value} ({', '.join(cf.source)})")
+    if doc["instrument_in_force"]["placeholder"]:
+        c.print(
+            f"  {inst.short} in force from {inst.in_force.isoformat()} ~ (a stand-in date: the real entry into "
+            "force was not found)"
+        )
+    for r in doc["rules"]:
+        c.print(f"  rule {r['rule']}{' (uncertain)' if r['uncertain'] else ''}: {r['summary']}")
     if len(art.versions) > 1 or amendments:
         c.print("History:")
         for v in art.versions:
             until = v.end.isoformat() if v.end else "today"
             by = f" (amended by {v.amended_by})" if v.amended_by else ""
             c.print(f"  {v.start.isoformat()} → {until}{by}: {v.summary}")
+
+
+def _rules_of(instrument: str, number: str) -> list[dict[str, Any]]:
+    """The engine's rules that check this article, with their basis."""
+    from csto.rules.core import RULES
+
+    return [
+        {"rule": r.id, "summary": r.summary, "uncertain": r.uncertain, "basis": r.basis}
+        for r in RULES.values()
+        if (r.instrument, r.article) == (instrument, number)
+    ]
 
 
 def _inst(ds: Any, inst_id: str) -> Any:
