@@ -75,7 +75,7 @@ def play_to_deployment(api: Api) -> str:
     assert closed["events"][-1]["type"] == "DecisionAdopted"
     assert closed["state"]["case"]["step"] == "to_task"
     api.ok("ctl", ex, "task_forces")
-    api.ok("ctl", ex, "advance_clock", hours=48)
+    api.ok("ctl", ex, "advance_clock", hours=96)
     return ex
 
 
