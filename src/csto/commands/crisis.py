@@ -58,7 +58,10 @@ def run(
     check_trials(trials)  # before loading anything: a bad count is refused at once
     ds = load_dataset(alliance, data_dir=data)
     sc = find(ds, scenario)
-    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine, workers=workers)
+    from csto.sim.chunks import default_workers
+
+    n = default_workers() if workers is None else workers
+    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine, workers=n)
     written = None
     if report is not None:
         from csto.report.crisis import write_report

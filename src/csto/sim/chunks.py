@@ -67,7 +67,7 @@ def run_chunks(
     """``[fn(shared, t) for t in tasks]`` on up to ``workers`` processes (in this one when a single worker
     or task); ``describe(i)`` names chunk ``i`` in the error when it fails."""
     workers = max(1, min(workers, len(tasks)))
-    if workers == 1:
+    if workers == 1 or mp.current_process().daemon:  # a daemonic process (a pool's worker) may not fork
         return [fn(shared, t) for t in tasks]
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")

@@ -19,7 +19,7 @@ from csto.game.scenario import Scenario
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import PolicyParams, load_policy, nominal_draw
 from csto.policy.model import draw_at
-from csto.sim.chunks import default_workers, run_chunks
+from csto.sim.chunks import run_chunks
 from csto.sim.draws import chunk_streams, draw_chunk
 from csto.sim.quantiles import add_counts, centi_counts, quantiles
 from csto.sim.runner import TrialOutcome, run_trial
@@ -250,13 +250,14 @@ def run_crisis(
     seed: int = 0,
     params: PolicyParams | None = None,
     engine: bool = False,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> CrisisResult:
     """Run ``sc`` ``trials`` times; the same seed gives the same result, whatever ``workers`` is.
 
     The Monte Carlo uses the vectorized kernel (held equal to the engine, trial by trial); ``engine=True``
     forces every trial through the reference engine path. The explanation is always the engine's.
-    ``workers`` processes share the chunks (default: every core this process may use).
+    ``workers`` processes share the chunks (the CLI gives every core; a library caller, a sweep's Dask
+    worker or the web app, runs them in its own process unless it asks).
     """
     check_trials(trials)
     params = params or load_policy(ds)
@@ -269,7 +270,7 @@ def run_crisis(
     def describe(i: int) -> str:
         return f"trials {i * chunk:,}–{i * chunk + sizes[i] - 1:,}"
 
-    n_workers = default_workers() if workers is None else workers
+    n_workers = workers
     if n_workers < 1:
         from csto.errors import InputError
 
