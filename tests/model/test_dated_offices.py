@@ -20,7 +20,7 @@ def test_russia_chairs_the_council_from_june_2009_to_december_2010() -> None:
     assert load("csto", "2010-12-10").chair("csc") == "BLR"
 
 
-@pytest.mark.parametrize("day", ["1995-01-01", "2001-06-01", "2013-06-01", "2019-06-01"])
+@pytest.mark.parametrize("day", ["1995-01-01", "2001-06-01", "2013-06-01", "2015-06-01"])
 def test_a_day_no_source_covers_has_no_chair(day: str) -> None:
     assert load("csto", day).chair("csc") is None
 
@@ -47,8 +47,19 @@ def test_the_ministers_councils_and_secretaries_committee_exist_before_the_chart
 def test_stand_aside_is_shown_only_for_its_attested_periods_and_uncertain_before_2023() -> None:
     assert "stand-aside" not in {p.id for p, _ in load("csto", "2005-01-01").practices()}
     early = dict((p.id, per) for p, per in load("csto", "2010-06-01").practices())
-    late = dict((p.id, per) for p, per in load("csto", "2024-06-01").practices())
+    late = dict((p.id, per) for p, per in load("csto", "2026-06-01").practices())
+    between = {p.id for p, _ in load("csto", "2024-06-01").practices()}
     assert early["stand-aside"].confidence == "low"
     assert late["stand-aside"].confidence == "medium"
     assert "chair-passes-on-1-january" in late and "chair-passes-at-session" not in late
     assert "chair-passes-at-session" in early and "chair-passes-on-1-january" not in early
+    assert between == {"stand-aside"}  # how the chair passed in 2024 is not attested either way
+
+
+def test_chairs_handed_over_at_sessions_2017_to_2022() -> None:
+    assert load("csto", "2018-06-01").chair("csc") == "KAZ"
+    assert load("csto", "2019-11-27").chair("csc") == "KGZ"
+    assert load("csto", "2019-11-28").chair("csc") == "RUS"
+    assert load("csto", "2021-06-01").chair("csc") == "TJK"
+    assert load("csto", "2021-09-16").chair("csc") == "ARM"
+    assert load("csto", "2022-11-23").chair("csc") == "BLR"
