@@ -121,7 +121,6 @@ def test_the_withdrawal_rules_cite_article_19_where_the_data_files_withdrawal() 
 @covers("charter-art19-withdrawal-notice")
 def test_nato_withdrawal_refusals_cite_its_withdrawal_article_not_its_accession_article(table) -> None:  # type: ignore[no-untyped-def]
 
-
     nato = load("nato", "2025-01-01")
     sit = Situation(alliance=nato, at=dt.datetime(2025, 1, 1), statuses={"FRA": "member"})
     v = withdrawal_notice(sit, "FRA", dt.date(2025, 1, 1), dt.date(2025, 2, 1))
