@@ -256,13 +256,14 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
         expect(obs.locator("#form-move-vote")).to_have_count(0)
         expect(kaz.locator("#form-move-vote")).to_have_count(0)
 
-        # ---- 7. Control tasks the forces and moves the clock 48 hours: the units arrive
+        # ---- 7. Control tasks the forces and moves the clock 96 hours: the units arrive (the airlift's
+        # expected timeline has them all in about 73 hours after the order)
         settle(ctl)
         ctl.click("#move-task_forces")
         expect(ctl.locator("#phase")).to_have_text("deployment ordered")
         expect(ctl.locator("#outcome")).to_have_text("deployment")
         settle(ctl)
-        ctl.fill("#advance_clock-hours", "48")
+        ctl.fill("#advance_clock-hours", "96")
         ctl.click("#move-advance_clock")
         expect(ctl.locator("#phase")).to_have_text("deployment operating")
         expect(ctl.locator("#on-ground")).to_contain_text("personnel on the ground")
