@@ -41,7 +41,7 @@ class MemberState(mesa.Agent):
         self.pull = pull  # how much the lead state's stance moves it
         # its factor values on every rung, computed once: they do not change within the scenario
         self.values = [
-            np.array([v[f] for f in FACTORS])
+            [v[f] for f in FACTORS]
             for v in (factor_values(iso3, lv, model.feats, model.params, None) for lv in model.ladder)
         ]
         self.stance = "stand_aside"
@@ -49,7 +49,7 @@ class MemberState(mesa.Agent):
     def vote(self, rung: int, lead_value: float = 0.0) -> None:
         """Score the proposal on ``rung`` (Σ weight · value + noise, plus the lead's pull) and take a stance."""
         model: CouncilModel = self.model  # type: ignore[assignment]
-        score = float(self.values[rung] @ model.w) + model.noise[self.index]
+        score = sum(w * v for w, v in zip(model.w, self.values[rung], strict=True)) + model.noise[self.index]
         if self.pull:
             score += self.pull * model.w_lead * lead_value
         th = model.params.thresholds
@@ -116,14 +116,16 @@ class CouncilModel(mesa.Model):
         if self.arrays is not None:
             weights, noise, timing = self.arrays
             k = self.steps - 1
-            self.w = weights[k]
-            self.noise = noise[k, self.noise_cols]
-            self.timing = timing[k]
+            self.w = weights[k].tolist()
+            self.noise = noise[k, self.noise_cols].tolist()
+            self.timing = timing[k].tolist()
         else:
-            self.w = np.maximum(0.0, self.mean + self.sd * self.rng.standard_normal(len(FACTORS)))
-            self.noise = self.params.thresholds.noise_sd * self.rng.standard_normal(len(self.order))
-            self.timing = self.rng.standard_normal(3)
-        self.w_lead = float(self.w[self.lead_col])
+            self.w = np.maximum(0.0, self.mean + self.sd * self.rng.standard_normal(len(FACTORS))).tolist()
+            self.noise = (
+                self.params.thresholds.noise_sd * self.rng.standard_normal(len(self.order))
+            ).tolist()
+            self.timing = self.rng.standard_normal(3).tolist()
+        self.w_lead = self.w[self.lead_col]
 
     def step(self) -> None:
         """One trial: proposals down the ladder until one is adopted by consensus."""
