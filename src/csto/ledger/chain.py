@@ -18,7 +18,14 @@ from pydantic import ValidationError
 
 from csto.errors import InputError
 from csto.events import EVENT_TYPES, UnknownEventType, parse
-from csto.ledger.events import CANONICAL_AT_RE, GENESIS_HASH, canonical_at, canonical_json, record_hash
+from csto.ledger.events import (
+    CANONICAL_AT_RE,
+    GENESIS_HASH,
+    canonical_at,
+    canonical_json,
+    hash_fields,
+    record_hash,
+)
 
 __all__ = ["ChainChecker", "ChainFault", "RawRecord", "row_hash"]
 
@@ -167,10 +174,7 @@ class ChainChecker:
 
 def row_hash(row: Sequence[Any]) -> str:
     """``record_hash`` of a stored row in ``COLUMNS`` order, from its columns as stored."""
-    seq, stream, version, type_, at, data_json, _, prev_hash, _ = row
-    return record_hash(
-        seq=seq, stream=stream, version=version, type=type_, at=at, data_json=data_json, prev_hash=prev_hash
-    )
+    return hash_fields(row[0], row[1], row[2], row[3], row[4], row[5], row[7])
 
 
 def _readable(type_name: str, data_json: str) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -84,8 +86,28 @@ def sqlite_file(path: Path) -> Target:
     return Target("sqlite", URL.create("sqlite+pysqlite", database=str(path)), str(path), path)
 
 
-#: bytes -> str, bad UTF-8 replaced by U+FFFD: ``str(b, "utf-8", "replace")`` called from C, once per text value.
-_TEXT: Final = functools.partial(str, encoding="utf-8", errors="replace")
+#: bytes -> str with bad UTF-8 replaced by U+FFFD, for ``lenient_text``.
+_LENIENT: Final = functools.partial(str, encoding="utf-8", errors="replace")
+
+
+def is_bad_text(exc: BaseException) -> bool:
+    """Whether ``exc`` is sqlite3 refusing a stored text that is not UTF-8 (SQLite, unlike PostgreSQL, keeps it)."""
+    return "Could not decode to UTF-8" in str(exc)
+
+
+@contextmanager
+def lenient_text(dbapi_conn: Any) -> Iterator[None]:
+    """Read texts that are not UTF-8 with U+FFFD in place of the bad bytes (sqlite3), for one query.
+
+    Only for the query that ``is_bad_text`` refused: a Python decoder on every text value halves the
+    speed of reading rows, so sqlite3's own strict one reads them otherwise. Then ``verify()`` reports a
+    hash mismatch at a flipped byte's event instead of failing to read the whole page of rows.
+    """
+    dbapi_conn.text_factory = _LENIENT
+    try:
+        yield
+    finally:
+        dbapi_conn.text_factory = str
 
 
 def sqlite_engine(target: Target, busy_timeout_s: float) -> Engine:
@@ -97,10 +119,6 @@ def sqlite_engine(target: Target, busy_timeout_s: float) -> Engine:
 
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see on_begin)
-        # A stored text that is not UTF-8 (a flipped byte: SQLite, unlike PostgreSQL, keeps it) reads back
-        # with U+FFFD in place of the bad bytes, so verify() reports a hash mismatch at that event instead
-        # of failing to read the whole page of rows.
-        dbapi_conn.text_factory = _TEXT
         cur = dbapi_conn.cursor()
         try:
             cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
@@ -112,8 +130,10 @@ def sqlite_engine(target: Target, busy_timeout_s: float) -> Engine:
 
     def on_begin(conn: Connection) -> None:
         # Writers take the write lock up front, so "read head, then insert" cannot interleave.
+        # Straight to the driver: a statement through SQLAlchemy costs more than the BEGIN itself; an error
+        # (the lock not had within busy_timeout) reaches SqlLedger as the driver's OperationalError.
         write = conn.get_execution_options().get("csto_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")  # type: ignore[union-attr]
 
     sa_event.listen(engine, "connect", on_connect)
     sa_event.listen(engine, "begin", on_begin)

@@ -28,6 +28,7 @@ __all__ = [
     "StoredEvent",
     "canonical_at",
     "canonical_json",
+    "hash_fields",
     "record_hash",
 ]
 
@@ -84,9 +85,11 @@ def encode_checked(value: Any) -> str:
 
 def canonical_at(at: datetime) -> str:
     """The canonical ISO 8601 text of a timestamp: UTC, microseconds, ``+00:00`` (fixed width, sortable)."""
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("timestamp must be timezone-aware (UTC)")
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+    if at.tzinfo is not UTC:
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("timestamp must be timezone-aware (UTC)")
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
 
 
 def record_hash(
@@ -99,6 +102,13 @@ def record_hash(
     ``data`` parsed back; the object is assembled from parts (keys already in sorted order) so the
     data is not serialised twice.
     """
+    return hash_fields(seq, stream, version, type, at, data_json, prev_hash)
+
+
+def hash_fields(
+    seq: int, stream: str, version: int, type: str, at: str, data_json: str, prev_hash: str
+) -> str:
+    """``record_hash`` with positional arguments (the verifier and reader call it once per row)."""
 
     # encode_basestring is what json.dumps(v, ensure_ascii=False) does for a str, without building an encoder.
     try:

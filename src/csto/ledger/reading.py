@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from csto.errors import LedgerError
 from csto.ledger.chain import ChainChecker, row_hash
+from csto.ledger.dialect import is_bad_text, lenient_text
 from csto.ledger.events import StoredEvent
 from csto.ledger.protocol import VerifyReport
 from csto.ledger.schema import Statements
@@ -29,6 +30,18 @@ _scan: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan
 def cursor(conn: Connection) -> Any:
     """The DBAPI cursor of ``conn``'s connection, inside its transaction (for ``Statements``' driver SQL)."""
     return conn.connection.cursor()
+
+
+def fetch_all(conn: Connection, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of driver SQL ``query``; a stored text that is not UTF-8 reads with U+FFFD (``lenient_text``)."""
+    try:
+        rows: list[tuple[Any, ...]] = cursor(conn).execute(query, params).fetchall()
+    except Exception as exc:
+        if not is_bad_text(exc):
+            raise
+        with lenient_text(conn.connection.dbapi_connection):
+            rows = cursor(conn).execute(query, params).fetchall()
+    return rows
 
 
 def event_rows(
@@ -45,9 +58,7 @@ def event_rows(
     last = int(after_seq)
     while True:
         with txn() as conn:
-            cur = cursor(conn)
-            cur.execute(query, (last, *params))
-            rows: list[tuple[Any, ...]] = cur.fetchall()
+            rows = fetch_all(conn, query, (last, *params))
         yield from rows
         if len(rows) < page_size:
             return

@@ -61,6 +61,7 @@ class Statements:
     head: str  # the last event's seq and hash
     stream_version: str  # one parameter: the stream
     select: str  # every column, seq > parameter; the caller appends filters and ORDER BY/LIMIT
+    last: str  # every column of the last event
     param: str  # the placeholder ('?' or '%s')
 
 
@@ -73,6 +74,7 @@ def statements(paramstyle: str) -> Statements:
         head=f"SELECT seq, hash FROM {name} ORDER BY seq DESC LIMIT 1",
         stream_version=f"SELECT coalesce(max(version), 0) FROM {name} WHERE stream = {p}",
         select=f"SELECT {cols} FROM {name} WHERE seq > {p}",
+        last=f"SELECT {cols} FROM {name} ORDER BY seq DESC LIMIT 1",
         param=p,
     )
 

@@ -31,9 +31,8 @@ from csto.ledger.dialect import Kind, Target, parse_target, postgres_engine, sql
 from csto.ledger.events import Event, StoredEvent
 from csto.ledger.jsonl import event_line, header_line, trailer_line
 from csto.ledger.protocol import ConcurrencyError, VerifyReport
-from csto.ledger.reading import event_rows, to_stored, verify_rows
+from csto.ledger.reading import event_rows, fetch_all, to_stored, verify_rows
 from csto.ledger.schema import (
-    COLUMNS,
     PG_SCHEMA_LOCK_KEY,
     SCHEMA_VERSION,
     events_table,
@@ -241,7 +240,8 @@ class SqlLedger:
     def read(self, stream: str | None = None, after_seq: int = 0) -> Iterator[StoredEvent]:
         if self._closed:
             raise self._error("the ledger is closed", expected="an open ledger")
-        return (self._to_stored(row) for row in self._rows(stream, after_seq))
+        display = self._target.display
+        return (to_stored(row, display=display) for row in self._rows(stream, after_seq))
 
     def stream_version(self, stream: str) -> int:
         t = events_table
@@ -253,10 +253,9 @@ class SqlLedger:
             )
 
     def head(self) -> StoredEvent | None:
-        t = events_table
         with self._txn(write=False, action="read") as conn:
-            row = conn.execute(sa.select(t).order_by(t.c.seq.desc()).limit(1)).first()
-        return None if row is None else self._to_stored(tuple(row._mapping[c] for c in COLUMNS))
+            rows = fetch_all(conn, self._sql.last, ())
+        return self._to_stored(rows[0]) if rows else None
 
     def verify(self) -> VerifyReport:
         return verify_rows(self._rows(None, 0))

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from csto.errors import InputError, LedgerError
 from csto.events import parse, serialise
-from csto.ledger.events import GENESIS_HASH, Event, StoredEvent, canonical_at, encode_checked, record_hash
+from csto.ledger.events import GENESIS_HASH, Event, StoredEvent, canonical_at, encode_checked, hash_fields
 from csto.ledger.jsonl import read_export
 from csto.ledger.protocol import ConcurrencyError
 from csto.ledger.reading import Txn, cursor
@@ -41,7 +41,7 @@ class Append:
 def encode_append(events: Sequence[Event], expected_version: int | None, *, display: str) -> Append | None:
     """Check and serialise one append (``None`` for no events); a ``LedgerError`` names the bad event."""
     batch = list(events)
-    for i, ev in enumerate(batch):
+    for i, ev in enumerate(batch if not all(isinstance(ev, Event) for ev in batch) else ()):
         if not isinstance(ev, Event):
             raise LedgerError(
                 f"events[{i}] is a {type(ev).__name__}",
@@ -61,7 +61,7 @@ def encode_append(events: Sequence[Event], expected_version: int | None, *, disp
     if not batch:
         return None
     stream = batch[0].stream
-    for i, ev in enumerate(batch):
+    for i, ev in enumerate(batch if any(ev.stream != stream for ev in batch) else ()):
         if ev.stream != stream:
             raise LedgerError(
                 f"events[{i}] is for stream {ev.stream!r}, events[0] for {stream!r}",
@@ -137,15 +137,7 @@ def commit_group(group: list[Append], txn: Txn, sql: Statements, *, display: str
                 for k, (ev, data_json, at) in enumerate(req.rows):
                     seq += 1
                     version = current + k + 1
-                    digest = record_hash(
-                        seq=seq,
-                        stream=req.stream,
-                        version=version,
-                        type=ev.type,
-                        at=at,
-                        data_json=data_json,
-                        prev_hash=prev_hash,
-                    )
+                    digest = hash_fields(seq, req.stream, version, ev.type, at, data_json, prev_hash)
                     records.append(
                         (seq, req.stream, version, ev.type, at, data_json, recorded_at, prev_hash, digest)
                     )
