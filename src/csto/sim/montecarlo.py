@@ -193,7 +193,9 @@ class _Tally:
         )
 
 
-_SETUP: dict[int, Any] = {}  # per process: the kernel's set-up of the job being run
+# per process: the kernel's set-up of the job being run, with the job itself (held, so that its id is not
+# reused by a later job while the entry stands: an id alone once gave one scenario another's set-up)
+_SETUP: dict[int, tuple[_Job, Any]] = {}
 
 
 def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
@@ -201,10 +203,10 @@ def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
     from csto.sim.kernel import run_kernel, setup_kernel
 
     key = id(job)
-    if key not in _SETUP:
+    if key not in _SETUP or _SETUP[key][0] is not job:
         _SETUP.clear()
-        _SETUP[key] = setup_kernel(job.ds, job.params, job.sc, job.members)
-    ks = _SETUP[key]
+        _SETUP[key] = (job, setup_kernel(job.ds, job.params, job.sc, job.members))
+    ks = _SETUP[key][1]
     stream = chunk_streams(job.seed, job.chunks)[index]
     factors = ks.factors if ks.prep is not None else []
     arrays = draw_chunk(stream, job.params, job.members, factors, ks.noise_cols, n)
