@@ -27,7 +27,7 @@ from csto.ledger.events import (
     record_hash,
 )
 
-__all__ = ["ChainChecker", "ChainFault", "RawRecord", "row_hash"]
+__all__ = ["ChainChecker", "ChainFault", "RawRecord"]
 
 _AT_MATCH: Final = CANONICAL_AT_RE.fullmatch
 
@@ -89,7 +89,7 @@ class ChainChecker:
             and isinstance(at, str)
             and _AT_MATCH(at)
             and isinstance(data_json, str)
-            and row_hash(row) == digest
+            and hash_fields(seq, stream, version, type_, at, data_json, prev_hash) == digest
             and _readable(type_, data_json)
         ):
             self.count += 1
@@ -170,11 +170,6 @@ class ChainChecker:
         self.last_hash = rec.hash
         self.versions[rec.stream] = rec.version
         return None
-
-
-def row_hash(row: Sequence[Any]) -> str:
-    """``record_hash`` of a stored row in ``COLUMNS`` order, from its columns as stored."""
-    return hash_fields(row[0], row[1], row[2], row[3], row[4], row[5], row[7])
 
 
 def _readable(type_name: str, data_json: str) -> bool:

@@ -254,7 +254,6 @@ class StoredEvent(Event):
     @classmethod
     def trusted(
         cls,
-        *,
         seq: int,
         stream: str,
         version: int,
@@ -265,6 +264,7 @@ class StoredEvent(Event):
         recorded_at: datetime,
         prev_hash: str,
         hash: str,
+        /,
     ) -> StoredEvent:
         """A record built without validation, for values already checked: the writer's own (from a
         validated ``Event``), or a stored row whose hash was just recomputed and holds (what its writer

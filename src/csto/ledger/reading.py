@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from csto.errors import LedgerError
-from csto.ledger.chain import ChainChecker, row_hash
+from csto.ledger.chain import ChainChecker
 from csto.ledger.dialect import is_bad_text, lenient_text
-from csto.ledger.events import StoredEvent
+from csto.ledger.events import StoredEvent, hash_fields
 from csto.ledger.protocol import VerifyReport
 from csto.ledger.schema import Statements
 
@@ -73,23 +73,26 @@ def to_stored(row: Sequence[Any], *, display: str) -> StoredEvent:
     """
     seq, stream, version, type_, at, data_json, recorded_at, prev_hash, digest = row
     try:
-        if isinstance(data_json, str) and isinstance(at, str) and row_hash(row) == digest:
+        if (
+            isinstance(data_json, str)
+            and hash_fields(seq, stream, version, type_, at, data_json, prev_hash) == digest
+        ):
             # The hash holds, so the text is canonical (no whitespace around it): the C scanner reads it
             # without json.loads's whitespace handling; trailing text falls through to the full check.
             data, end = _scan(data_json, 0)
             recorded = datetime.fromisoformat(recorded_at)  # not hashed: checked as any input
             if isinstance(data, dict) and end == len(data_json) and recorded.tzinfo is UTC:
                 return StoredEvent.trusted(
-                    seq=seq,
-                    stream=stream,
-                    version=version,
-                    type=type_,
-                    at=datetime.fromisoformat(at),
-                    data=data,
-                    data_json=data_json,
-                    recorded_at=recorded,
-                    prev_hash=prev_hash,
-                    hash=digest,
+                    seq,
+                    stream,
+                    version,
+                    type_,
+                    datetime.fromisoformat(at),
+                    data,
+                    data_json,
+                    recorded,
+                    prev_hash,
+                    digest,
                 )
         return StoredEvent(
             seq=seq,

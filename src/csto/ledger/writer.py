@@ -144,16 +144,16 @@ def commit_group(group: list[Append], txn: Txn, sql: Statements, *, display: str
                     # The event was validated when it was built: the stored record needs no second check.
                     stored.append(
                         StoredEvent.trusted(
-                            seq=seq,
-                            stream=req.stream,
-                            version=version,
-                            type=ev.type,
-                            at=ev.at,
-                            data=ev.data,
-                            data_json=data_json,
-                            recorded_at=now,
-                            prev_hash=prev_hash,
-                            hash=digest,
+                            seq,
+                            req.stream,
+                            version,
+                            ev.type,
+                            ev.at,
+                            ev.data,
+                            data_json,
+                            now,
+                            prev_hash,
+                            digest,
                         )
                     )
                     prev_hash = digest
