@@ -187,16 +187,18 @@ def on_config(config: Any) -> Any:
 
 
 def failed_cell(nb_path: Path, message: str) -> str:
-    """``CELL n (line l of the .ipynb JSON not tracked)``: the 1-based code cell whose source nbclient quotes."""
+    """``cell N (code cell K)``: where the cell whose source nbclient quotes sits in the notebook (both from 1)."""
     match = re.search(r"executing the following cell:\n-+\n(.*?)\n-+\n", message, re.S)
     if not match:
         return "a cell"
     source = match.group(1).strip()
     cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    code = 0
     for i, cell in enumerate(cells, 1):
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        code += cell["cell_type"] == "code"
         if cell["cell_type"] == "code" and text.strip() == source:
-            return f"cell {i}"
+            return f"cell {i} (code cell {code})"
     return "a cell"
 
 

@@ -66,7 +66,10 @@ def test_a_failing_notebook_cell_fails_the_build_naming_the_page_and_the_cell(tm
     result = build(tmp_path, pages)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
-    assert "docs/tutorials/broken.ipynb: cell 3 failed: ValueError: the scenario file is missing" in out
+    assert (
+        "docs/tutorials/broken.ipynb: cell 3 (code cell 2) failed: ValueError: the scenario file is missing"
+        in out
+    )
 
 
 def test_a_failing_code_block_fails_the_build_naming_the_page(tmp_path: Path) -> None:
