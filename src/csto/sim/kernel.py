@@ -121,7 +121,7 @@ def run_kernel(
     lead_in = ks.lead_in
     order, ladder, V, pull, h = ks.order, ks.ladder, ks.V, ks.pull, ks.h
     L, M = len(ladder), len(order)
-    noise = noise_all[:, ks.noise_cols]  # (T, M)
+    noise_t = noise_all.T[ks.noise_cols]  # (M, T), each voter's row contiguous whatever the input's layout
     th = params.thresholds
     # Rung by rung, down the ladder, only for the trials still undecided (a trial stops at the first rung
     # adopted, as the engine does); member by member in a (member, trial) layout so slices are contiguous.
@@ -133,7 +133,8 @@ def run_kernel(
     level = np.zeros(T, dtype=np.int64)
     first = np.full(T, L, dtype=np.int64)
     rounds = np.zeros(T, dtype=np.int64)
-    chosen = np.zeros((M, T), dtype=bool)  # each member's support on the rung finally adopted
+    chosen = np.zeros((M, T), dtype=bool)  # each member's support, for the trials that deploy
+    pulled = [int(i) for i in np.flatnonzero(pull)]
     pending = np.arange(T)
     for j, lv in enumerate(ladder):
         if pending.size == 0:
@@ -141,11 +142,11 @@ def run_kernel(
         P = pending.size
         # gather the pending trials' draws when few remain; otherwise score every trial and pick after
         gather = P < T // 2
-        w_sub = weights[pending].T if gather else wt
-        n_sub = noise[pending] if gather else noise
+        w_sub = wt[:, pending] if gather else wt
+        n_sub = noise_t[:, pending] if gather else noise_t
         wl_sub = wl[pending] if gather else wl
         scores = V[:, j] @ w_sub  # (M, trials): every member at once
-        scores += n_sub.T
+        scores += n_sub
         if not gather and P < T:
             scores = scores[:, pending]
         if lead_in:
@@ -153,7 +154,8 @@ def run_kernel(
             s0 = scores[0]
             lead_val = np.where(s0 > th.support, 1.0, np.where(s0 < th.object, -1.0, -0.5 * h[j]))
             wl_eff = (wl_sub if gather or P == T else wl_sub[pending]) * lead_val
-            scores += pull[:, None] * wl_eff[None, :]
+            for i in pulled:  # row by row, only the members the lead pulls (no (M, P) temporary)
+                scores[i] += pull[i] * wl_eff
         sup = scores > th.support
         obj = scores < th.object
         tabled = np.ones(P, dtype=bool)
@@ -176,10 +178,11 @@ def run_kernel(
         done = pending[adopted_now]
         first[done] = j
         level[done] = lookup[j]
-        if done.size == T:
-            chosen = sup
-        else:
-            chosen[:, done] = sup[:, adopted_now]
+        if lv == "deployment":  # supporters matter only where troops are sent (the tasking)
+            if done.size == T:
+                chosen = sup
+            else:
+                chosen[:, done] = sup[:, adopted_now]
         pending = pending[~adopted_now]
     any_adopted = first < L
     session = np.maximum(tm.session_hours + tm.session_hours_sd * timing[:, 0], 0.05)
