@@ -5,11 +5,12 @@ the SQLite (default) and PostgreSQL backends share one SQLAlchemy Core schema. T
 only the standard library, pydantic, SQLAlchemy, psycopg, ``csto.errors`` and the event classes
 (``csto.events``, whose registry every append and ``verify`` reads through): never a layer above it.
 
-Why SQLAlchemy Core and not the ``eventsourcing`` library (evaluated from its 9.x documentation,
-not installed): its recorders store ``StoredEvent(originator_id, originator_version, topic,
-state: bytes)`` per aggregate and let the database number the application-wide ``notification_id``
-during the insert. Our chain hashes ``seq`` and ``prev_hash`` into each row, so both must be known
-inside the locked transaction *before* the row is written; the recorders have no hook for that, so we
+Why SQLAlchemy Core and not the ``eventsourcing`` library (evaluated from its 9.x documentation;
+``benchmarks/bench_ledger.py`` measures this ledger beside its SQLite recorder): its recorders
+store ``StoredEvent(originator_id, originator_version, topic, state: bytes)`` per aggregate and let
+the database number the application-wide ``notification_id`` during the insert. Our chain hashes
+``seq`` and ``prev_hash`` into each row, so both must be known inside the locked transaction *before*
+the row is written; the recorders have no hook for that, so we
 would be rewriting their SQL for both backends anyway. Its opaque (optionally compressed or
 encrypted) ``state`` bytes also work against what we need: canonical JSON that is hashed, exported and
 checked byte for byte, and tamper tests through plain SQL. Its aggregate/application layers are not how

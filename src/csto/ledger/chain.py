@@ -1,9 +1,10 @@
 """The chain walker shared by ``verify()`` and ``import_jsonl()``: checks one raw record at a time.
 
 A record is checked as stored (text columns), not as parsed, so a tampered row that no longer parses
-is reported rather than crashing the walk. Once its hash holds, its type and data are read through the
-event registry (``csto.events``): an unknown type is named with its seq. It must not read or write any
-database itself.
+is reported rather than crashing the walk. In sequence, linked and with a hash that recomputes, a record
+is what its writer checked, so only whether its data reads through its class (``csto.events``) is asked;
+any other record goes through every check in turn to name the column at fault, and an unknown type is
+named with its seq. It must not read or write any database itself.
 """
 
 from __future__ import annotations
