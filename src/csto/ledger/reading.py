@@ -80,14 +80,15 @@ def to_stored(row: Sequence[Any], *, display: str) -> StoredEvent:
             # The hash holds, so the text is canonical (no whitespace around it): the C scanner reads it
             # without json.loads's whitespace handling; trailing text falls through to the full check.
             data, end = _scan(data_json, 0)
+            when = datetime.fromisoformat(at)
             recorded = datetime.fromisoformat(recorded_at)  # not hashed: checked as any input
-            if isinstance(data, dict) and end == len(data_json) and recorded.tzinfo is UTC:
+            if isinstance(data, dict) and end == len(data_json) and when.tzinfo is recorded.tzinfo is UTC:
                 return StoredEvent.trusted(
                     seq,
                     stream,
                     version,
                     type_,
-                    datetime.fromisoformat(at),
+                    when,
                     data,
                     data_json,
                     recorded,
@@ -117,18 +118,16 @@ def to_stored(row: Sequence[Any], *, display: str) -> StoredEvent:
 def verify_rows(rows: Iterable[Sequence[Any]]) -> VerifyReport:
     """Check every row's hash and link in order; the report names the first fault, if any."""
     checker = ChainChecker()
-    check = checker.check_row
-    for row in rows:
-        fault = check(row)
-        if fault is not None:
-            return VerifyReport(
-                ok=False,
-                count=checker.count,
-                first_bad_seq=fault.seq,
-                reason=fault.reason,
-                stream=fault.stream,
-                type=fault.type,
-                head_hash=checker.last_hash if checker.count else None,
-                unreadable=fault.unreadable,
-            )
+    fault = checker.walk(rows)
+    if fault is not None:
+        return VerifyReport(
+            ok=False,
+            count=checker.count,
+            first_bad_seq=fault.seq,
+            reason=fault.reason,
+            stream=fault.stream,
+            type=fault.type,
+            head_hash=checker.last_hash if checker.count else None,
+            unreadable=fault.unreadable,
+        )
     return VerifyReport(ok=True, count=checker.count, head_hash=checker.last_hash if checker.count else None)

@@ -47,6 +47,7 @@ from csto.ledger.writer import Append, commit_group, encode_append, insert_expor
 __all__ = ["SCHEMA_VERSION", "SqlLedger", "events_table", "meta_table", "metadata", "open_ledger"]
 
 PAGE_SIZE: Final = 500  # rows per read page, looked up here by each read (tests patch it on this module)
+VERIFY_PAGE_SIZE: Final = 5000  # rows per page of verify(): fewer transactions on a long walk (a few MB)
 
 
 def open_ledger(
@@ -258,7 +259,7 @@ class SqlLedger:
         return self._to_stored(rows[0]) if rows else None
 
     def verify(self) -> VerifyReport:
-        return verify_rows(self._rows(None, 0))
+        return verify_rows(self._rows(None, 0, page_size=VERIFY_PAGE_SIZE))
 
     def export_jsonl(self, fp: IO[str]) -> int:
         fp.write(header_line())
@@ -283,7 +284,7 @@ class SqlLedger:
         return (self._to_stored(row) for row in self._rows(None, after_seq, prefix=prefix))
 
     def _rows(
-        self, stream: str | None, after_seq: int, *, prefix: str | None = None
+        self, stream: str | None, after_seq: int, *, prefix: str | None = None, page_size: int | None = None
     ) -> Iterator[tuple[Any, ...]]:
         """Rows in seq order, ``PAGE_SIZE`` at a time (no connection is held between pages)."""
         return event_rows(
@@ -292,7 +293,7 @@ class SqlLedger:
             stream,
             after_seq,
             prefix=prefix,
-            page_size=PAGE_SIZE,
+            page_size=page_size or PAGE_SIZE,
         )
 
     def _to_stored(self, row: tuple[Any, ...]) -> StoredEvent:
