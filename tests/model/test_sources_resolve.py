@@ -23,6 +23,9 @@ STRUCTURAL = {
     "short",
     "assumed",
     "rationale",
+    # settings of a computation (the airlift's expected timeline: how many seeded draws, which seed), not facts
+    "draws",
+    "seed",
 }
 
 
