@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 
 from csto.errors import DataError
-from csto.model import yamlio
+from csto.model import yamlio, yamlparse
 
 DATA = Path(yamlio.__file__).resolve().parents[1] / "data"
 FILES = sorted(DATA.rglob("*.yaml"))
 
 
-@pytest.mark.skipif(yamlio._FastBase is None, reason="PyYAML without libyaml")
+@pytest.mark.skipif(yamlparse._FastBase is None, reason="PyYAML without libyaml")
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(DATA)))
 def test_fast_and_pure_python_loaders_give_the_same_data_and_lines(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    fast = yamlio._parse(text, "f.yaml", yamlio._FastLoader)
-    slow = yamlio._parse(text, "f.yaml", yamlio._Loader)
+    fast = yamlparse._parse(text, "f.yaml", yamlparse._FastLoader)
+    slow = yamlparse._parse(text, "f.yaml", yamlparse._Loader)
     assert fast.data == slow.data
     assert fast.lines == slow.lines
 
@@ -39,7 +39,7 @@ def test_a_bad_document_is_reported_as_the_pure_python_loader_reports_it(case: s
     with pytest.raises(DataError) as fast:
         yamlio.parse_yaml(text, "bad.yaml")
     with pytest.raises(DataError) as slow:
-        yamlio._parse(text, "bad.yaml", yamlio._Loader)
+        yamlparse._parse(text, "bad.yaml", yamlparse._Loader)
     assert str(fast.value) == str(slow.value)
     assert words in str(fast.value)
     if line is not None:

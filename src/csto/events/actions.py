@@ -64,7 +64,7 @@ PARAM_TYPES: Mapping[str, Any] = {
 class ActionBody(BaseModel):
     """The parameters of one action kind; ``action_kind``, ``who`` and ``help`` come from its spec."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False, defer_build=True)
 
     action_kind: ClassVar[str] = ""
     who: ClassVar[str] = ""

@@ -39,7 +39,7 @@ def generic_line(type_name: str, data: Mapping[str, Any]) -> str:
 class EventBody(BaseModel):
     """The data of one event type. Subclasses are named after the type (past tense: ``VoteCast``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     #: The event type, as stored in the ledger's ``type`` column (set by ``__pydantic_init_subclass__``).
     type: ClassVar[str] = ""

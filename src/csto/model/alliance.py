@@ -441,7 +441,7 @@ def view_at(ds: Dataset, day: dt.date) -> Alliance:
         m = s.membership_at(day)
         if m is None:
             continue
-        entry = MemberStatus(state=s, status=m.status, membership=m)
+        entry = MemberStatus.model_construct(state=s, status=m.status, membership=m)
         if m.status in MEMBER_STATUSES:
             members.append(entry)
         elif m.status == "signatory":
@@ -458,7 +458,7 @@ def view_at(ds: Dataset, day: dt.date) -> Alliance:
             v = art.version_at(day)
             if v is not None:
                 provisions.append(
-                    Provision(
+                    Provision.model_construct(
                         instrument=inst.id,
                         number=art.number,
                         title=art.title,
@@ -466,7 +466,11 @@ def view_at(ds: Dataset, day: dt.date) -> Alliance:
                         version=v,
                     )
                 )
-    return Alliance(
+    # the parts come validated from the dataset: constructed, not validated again, so that a view of a
+    # cached dataset builds no validator (see ``Frozen``'s defer_build); a day that is not a plain date
+    # (a datetime) is still validated as before
+    make = Alliance.model_construct if type(day) is dt.date else Alliance
+    return make(
         at=day,
         dataset=ds,
         members=tuple(members),

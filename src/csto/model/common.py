@@ -35,7 +35,7 @@ SourceKeys = Annotated[tuple[str, ...], BeforeValidator(_as_tuple), Field(min_le
 class Frozen(BaseModel):
     """Base of every record: immutable, and unknown fields are errors (they are usually typos)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Sourced(Frozen):

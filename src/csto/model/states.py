@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csto.model.common import CONFIDENCE_ORDER, ISO3, Conflict, Frozen, Place, Quantity, Sourced
+from csto.model.common import CONFIDENCE_ORDER, ISO3, Confidence, Conflict, Frozen, Place, Quantity, Sourced
 from csto.model.figures import Series
 
 Status = Literal["signatory", "member", "frozen", "suspended", "withdrawn", "observer", "partner"]
@@ -87,7 +87,8 @@ class State(Frozen):
         gdp = self.gdp_usd.year_of(s.year)
         if gdp is None:
             return None
-        return Quantity(
+        # built from two validated figures: constructed, so that no validator is built for it (defer_build)
+        return Quantity.model_construct(
             value=s.value / 100.0 * gdp.value,
             year=s.year,
             unit="usd",
@@ -108,7 +109,7 @@ class State(Frozen):
 FIGURES: tuple[str, ...] = ("population", "gdp_usd", "military_personnel", "military_spending")
 
 
-def _weaker(a: str | None, b: str | None) -> str | None:
+def _weaker(a: Confidence | None, b: Confidence | None) -> Confidence | None:
     if a is None or b is None:
         return a or b
     return a if CONFIDENCE_ORDER[a] <= CONFIDENCE_ORDER[b] else b
