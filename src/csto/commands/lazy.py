@@ -19,6 +19,8 @@ import typer.main
 from typer import _click
 from typer.core import MarkupMode, TyperCommand, TyperGroup
 
+from csto.commands.fastparams import plain, plain_params
+
 # top-level command -> the module of csto.commands that registers it, in the order `csto --help` lists them.
 # A module registers through register(app); one without it is a single group, `app`, named after the module.
 COMMANDS: dict[str, str] = {
@@ -92,6 +94,7 @@ class LazyGroup(TyperGroup):
         self._built: dict[str, TyperGroup] = {}
         self._listing = False
         super().__init__(**kwargs)
+        plain_params(self)  # --debug and --version without building Pydantic adapters
 
     @property
     def commands(self) -> MutableMapping[str, _click.Command]:
@@ -133,6 +136,7 @@ class LazyGroup(TyperGroup):
             holder = self._holder(module)
             holder.rich_markup_mode = markup
             self._built[module] = typer.main.get_group(holder)
+            plain(self._built[module])  # str and int options without building Pydantic adapters
         return self._built[module].commands.get(name)
 
 
