@@ -114,6 +114,7 @@ class SqlLedger:
         self._queue: list[Append] = []
         self._closed = False
         self._created = False
+        self._write_conn: Connection | None = None  # SQLite files: the writers' connection (see _txn)
         self._events_name = self._engine.dialect.identifier_preparer.format_table(events_table)
         self._sql = statements(self._engine.dialect.paramstyle)
         self._dbapi: Any = self._engine.dialect.loaded_dbapi  # its errors, raised by the driver SQL
@@ -158,6 +159,10 @@ class SqlLedger:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
+            with self._writers:
+                if self._write_conn is not None:
+                    self._write_conn.close()
+                    self._write_conn = None
             self._engine.dispose()
 
     def _error(self, message: str, **kw: Any) -> LedgerError:
@@ -190,6 +195,22 @@ class SqlLedger:
         """One transaction; a write transaction holds the ledger's write lock from its first statement."""
         if self._closed:
             raise self._error("the ledger is closed", expected="an open ledger")
+        if write and self._target.path is not None:
+            # A SQLite file: the writers (who take turns on _writers) share one connection kept open, so an
+            # append does not check one out of the pool and reset it each time; a failed transaction drops it.
+            with self._writers, self._db_errors(action):
+                conn = self._write_conn
+                if conn is None or conn.closed or conn.invalidated:
+                    conn = self._write_conn = self._engine.connect()
+                    conn.execution_options(csto_write=True)
+                try:
+                    with conn.begin():
+                        yield conn
+                except BaseException:
+                    self._write_conn = None
+                    conn.close()
+                    raise
+            return
         writers: AbstractContextManager[Any] = self._writers if write else nullcontext()
         with writers, self._guard, self._db_errors(action), self._engine.connect() as conn:
             if write and self._target.kind == "sqlite":
