@@ -9,7 +9,7 @@ from csto.model import load_dataset
 from csto.policy import load_policy
 from csto.policy.model import draw_at, sample_draws
 from csto.sim.catalog import bundled
-from csto.sim.draws import chunk_streams, draw_chunk
+from csto.sim.draws import chunk_normals, chunk_streams, draw_chunk
 from csto.sim.kernel import run_kernel, setup_kernel
 from csto.sim.runner import run_trial
 
@@ -65,3 +65,60 @@ def test_crisis_run_gives_the_same_odds_with_kernel_and_engine() -> None:
     assert a["monte_carlo"] == "kernel" and b["monte_carlo"] == "engine"
     for key in ("probabilities", "ci95", "timing_over_trials", "decision", "timeline"):
         assert a[key] == b[key], key
+
+
+# The fused path (csto.sim.fused, with Numba): the same SFC64 stream and float32 ziggurat as NumPy, drawn
+# trial by trial as it decides; held equal to the NumPy generator bit for bit, and to the engine trial by trial.
+
+
+def test_the_fused_generator_draws_numpys_normals_bit_for_bit() -> None:
+    fused = pytest.importorskip("csto.sim.fused")
+    if not fused.available():
+        pytest.skip("numba is not installed")
+    for seed, index, n, k in ((7, 0, 1000, 13), (7, 2, 40_001, 5), (123, 5, 300_000, 1)):
+        stream = chunk_streams(seed, index + 1)[index]
+        assert np.array_equal(fused.normals(stream, n, k), chunk_normals(stream, n, k)), (seed, index, n, k)
+
+
+@pytest.mark.parametrize("scenario", bundled(DS), ids=lambda s: s.id)
+def test_the_fused_path_equals_the_engine_and_the_numpy_kernel_trial_by_trial(scenario) -> None:  # type: ignore[no-untyped-def]
+    """The engine gets the arrays ``draw_chunk`` builds from the chunk's stream (the draws the fused path
+    makes inside its loop); the NumPy kernel gets them too, on more trials."""
+    fused = pytest.importorskip("csto.sim.fused")
+    if not fused.available():
+        pytest.skip("numba is not installed")
+    ks = setup_kernel(DS, PARAMS, scenario, MEMBERS)
+    if ks.prep is None:
+        pytest.skip("no procedure: the kernel decides nothing here")
+    streams = chunk_streams(11, 3)
+    for c, n in ((0, CHUNK_TRIALS), (2, 20_000)):
+        arrays = draw_chunk(streams[c], PARAMS, MEMBERS, ks.factors, ks.noise_cols, n)
+        f = fused.run_fused(DS, PARAMS, scenario, ks, streams[c], n)
+        if n == CHUNK_TRIALS:
+            _assert_equal_to_engine(scenario, arrays, f, n)
+        k = run_kernel(DS, PARAMS, scenario, arrays, MEMBERS, setup=ks)
+        assert np.array_equal(f.level, k.level)
+        assert np.array_equal(f.fallback, k.fallback)
+        for a, b in (
+            (f.decision_h, k.decision_h),
+            (f.first_units_h, k.first_units_h),
+            (f.all_in_h, k.all_in_h),
+        ):
+            assert np.allclose(a, b, rtol=0, atol=0.011, equal_nan=True)
+            same = a[np.isfinite(a)] == b[np.isfinite(b)]
+            assert same.size == 0 or np.mean(same) > 0.999  # equal but for the order of a sum
+        assert np.array_equal(f.personnel, k.personnel)
+
+
+@pytest.mark.parametrize("scenario_id", ["kazakhstan-2022", "armenia-2022"])
+def test_a_seed_gives_the_same_run_with_the_fused_path_and_without_it(scenario_id: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from csto.crisis import run
+
+    fused = pytest.importorskip("csto.sim.fused")
+    if not fused.available():
+        pytest.skip("numba is not installed")
+    on = run(scenario_id, trials=30_000, seed=9).to_dict()
+    monkeypatch.setenv("CSTO_FUSED", "off")
+    off = run(scenario_id, trials=30_000, seed=9).to_dict()
+    for key in ("probabilities", "ci95", "timing_over_trials"):
+        assert on[key] == off[key], key

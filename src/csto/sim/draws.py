@@ -29,6 +29,13 @@ def chunk_streams(seed: int, chunks: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(chunks)
 
 
+def chunk_normals(stream: np.random.SeedSequence, n: int, k: int) -> np.ndarray:
+    """A chunk's float32 standard normals, ``k`` per trial, trial after trial: shape ``(n, k)``. Trial-major,
+    so that the fused path (``csto.sim.fused``), which draws each trial's numbers as it decides it, consumes
+    the very same stream."""
+    return np.random.Generator(np.random.SFC64(stream)).standard_normal((n, k), dtype=np.float32)
+
+
 def draw_chunk(
     stream: np.random.SeedSequence,
     params: PolicyParams,
@@ -40,22 +47,32 @@ def draw_chunk(
     """``n`` trials' (weights, noise, timing) in the shapes ``sample_draws`` gives, drawing only the columns
     ``factors`` (indices into ``FACTORS``) and ``voters`` (indices into ``members``): the other weights stay
     at their means and the other members' noise at 0, values no trial reads."""
-    rng = np.random.Generator(np.random.SFC64(stream))
+    z = chunk_normals(stream, n, len(factors) + len(voters) + 3)
+    return arrays_from_normals(z, params, members, factors, voters)
+
+
+def arrays_from_normals(
+    z: np.ndarray, params: PolicyParams, members: Sequence[str], factors: Sequence[int], voters: Sequence[int]
+) -> Arrays:
+    """(weights, noise, timing) from a chunk's normals ``z`` (``chunk_normals``' layout): each trial's first
+    ``len(factors)`` numbers are its weights, the next ``len(voters)`` its voters' noise, the last three its
+    timing."""
+    n = z.shape[0]
     kf, kv = len(factors), len(voters)
     # one row of normals per drawn column (weights, then noise, then timing), each row contiguous: the
     # arrays below are column-major views, which the kernel's matrix product reads without a copy
-    z = rng.standard_normal((kf + kv + 3, n), dtype=np.float32)
+    zt = np.ascontiguousarray(z.T)
     mean = np.array([params.weight(f).weight for f in FACTORS])
     sd = np.array([params.weight(f).sd for f in FACTORS])
     weights = np.empty((len(FACTORS), n))
     noise = np.zeros((len(members), n))
     for r, f in enumerate(factors):
-        np.multiply(z[r], sd[f], out=weights[f])
+        np.multiply(zt[r], sd[f], out=weights[f])
         weights[f] += mean[f]
         np.maximum(weights[f], 0.0, out=weights[f])
     for f in set(range(len(FACTORS))) - set(factors):
         weights[f] = mean[f]
     for r, m in enumerate(voters):
-        np.multiply(z[kf + r], params.thresholds.noise_sd, out=noise[m])
-    timing = z[kf + kv :].astype(np.float64)
+        np.multiply(zt[kf + r], params.thresholds.noise_sd, out=noise[m])
+    timing = zt[kf + kv :].astype(np.float64)
     return weights.T, noise.T, timing.T

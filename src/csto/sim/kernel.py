@@ -190,10 +190,7 @@ def run_kernel(
     decided = session + rounds * per_round
     decision_h = np.where(any_adopted, _r2(decided), np.nan)
     # injects that would change the situation before the decision: let the engine run those trials
-    fallback = np.zeros(T, dtype=bool)
-    for inj in sc.injects:
-        if inj.kind != "note":
-            fallback |= inj.t_hours <= decided + 1e-9
+    fallback = inject_fallback(sc, decided)
     first_units = np.full(T, np.nan)
     all_in = np.full(T, np.nan)
     personnel = np.zeros(T)
@@ -201,6 +198,15 @@ def run_kernel(
     if dep.size:
         _deploy(ds, params, sc, ks, chosen, dep, decided, timing, first_units, all_in, personnel, fallback)
     return KernelResult(level, decision_h, first_units, all_in, personnel, fallback)
+
+
+def inject_fallback(sc: Scenario, decided: np.ndarray) -> np.ndarray:
+    """The trials that an inject (other than a note) reaches before their decision: the engine runs those."""
+    fallback = np.zeros(decided.shape[0], dtype=bool)
+    for inj in sc.injects:
+        if inj.kind != "note":
+            fallback |= inj.t_hours <= decided + 1e-9
+    return fallback
 
 
 @dataclass(frozen=True)
@@ -279,12 +285,8 @@ def _deploy(
     personnel: np.ndarray,
     fallback: np.ndarray,
 ) -> None:
-    tm = params.timing
-    order = ks.order
-    if ks.deploy is None:
-        ks.deploy = _deployment(ds, params, sc, order) or False
-    d: _Deployment | bool = ks.deploy
-    if not isinstance(d, _Deployment):
+    d = _deployment_of(ds, params, sc, ks)
+    if d is None:
         return
     # each trial's set of supporters who can offer forces, as a bit pattern (members are few: < 2**M codes)
     codes = np.zeros(dep.size, dtype=np.int64)
@@ -292,12 +294,48 @@ def _deploy(
     for i in np.flatnonzero(d.can_offer):
         bits = chosen[int(i)] if whole else chosen[int(i), dep]
         codes |= bits.astype(np.int64) << int(i)
+    deploy_codes(
+        ds, params, sc, ks, codes, dep, decided, timing[:, 2], first_units, all_in, personnel, fallback
+    )
+
+
+def _deployment_of(ds: Dataset, params: PolicyParams, sc: Scenario, ks: KernelSetup) -> _Deployment | None:
+    if ks.deploy is None:
+        ks.deploy = _deployment(ds, params, sc, ks.order) or False
+    return ks.deploy if isinstance(ks.deploy, _Deployment) else None
+
+
+def deploy_codes(
+    ds: Dataset,
+    params: PolicyParams,
+    sc: Scenario,
+    ks: KernelSetup,
+    codes: np.ndarray,
+    dep: np.ndarray,
+    decided: np.ndarray,
+    readiness: np.ndarray,
+    first_units: np.ndarray,
+    all_in: np.ndarray,
+    personnel: np.ndarray,
+    fallback: np.ndarray,
+) -> None:
+    """Task the trials ``dep`` that deploy: ``codes`` is each one's supporters as a bit pattern over the
+    voters (those who cannot offer forces are dropped here), ``readiness`` every trial's readiness term;
+    fills their arrivals and personnel, and marks for the engine those the planner has no plan for."""
+    tm = params.timing
+    order = ks.order
+    d = _deployment_of(ds, params, sc, ks)
+    if d is None:
+        return
+    offer_bits = sum(1 << int(i) for i in np.flatnonzero(d.can_offer))
+    if np.any(codes & ~offer_bits):  # the fused path's patterns hold every supporter
+        codes = codes & offer_bits
     if len(order) <= 16:
         present = np.bincount(codes, minlength=1 << len(order)) > 0
         uniq = np.flatnonzero(present)
         position = np.zeros(1 << len(order), dtype=np.int64)
         position[uniq] = np.arange(uniq.size)
-        inverse = position[codes]
+        inverse = position[codes] if uniq.size > 1 else np.zeros(codes.size, dtype=np.int64)
     else:  # many members (NATO): sort instead of counting every possible pattern
         uniq, inverse = np.unique(codes, return_inverse=True)
     for code in uniq.tolist():
@@ -313,7 +351,7 @@ def _deploy(
         if not planned[0]:
             fallback[:] = True
             return
-        shift = tm.readiness_hours_sd * timing[:, 2]
+        shift = tm.readiness_hours_sd * readiness
         start = decided + 0.5
         firsts = start + np.maximum(0.5, a_first[0] + shift)
         last = start + np.maximum(0.5, a_last[0] + shift)
@@ -325,7 +363,7 @@ def _deploy(
     fallback[dep[ok_t & ~planned_t]] = True
     go = dep[ok_t & planned_t]
     gi = inverse[ok_t & planned_t]
-    shift = tm.readiness_hours_sd * timing[go, 2]
+    shift = tm.readiness_hours_sd * readiness[go]
     start = decided[go] + 0.5
     firsts = start + np.maximum(0.5, a_first[gi] + shift)
     last = start + np.maximum(0.5, a_last[gi] + shift)

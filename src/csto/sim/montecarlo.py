@@ -200,6 +200,8 @@ _SETUP: dict[int, tuple[_Job, Any]] = {}
 
 def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
     """Chunk ``index`` of ``job``: ``n`` trials through the kernel (the engine for those it cannot follow)."""
+    from csto.sim.fused import available as fused_available
+    from csto.sim.fused import fits, run_fused
     from csto.sim.kernel import run_kernel, setup_kernel
 
     key = id(job)
@@ -209,21 +211,28 @@ def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
     ks = _SETUP[key][1]
     stream = chunk_streams(job.seed, job.chunks)[index]
     factors = ks.factors if ks.prep is not None else []
-    arrays = draw_chunk(stream, job.params, job.members, factors, ks.noise_cols, n)
     levels = np.zeros(len(RESPONSE_LADDER), dtype=np.int64)
     extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
+    fused = not job.engine and ks.prep is not None and fused_available() and fits(len(ks.order))
+    arrays = None if fused else draw_chunk(stream, job.params, job.members, factors, ks.noise_cols, n)
     if job.engine:
         todo = list(range(n))
         dec = first = allin = np.zeros(0, dtype=np.int64)
     else:
-        k = run_kernel(job.ds, job.params, job.sc, arrays, job.members, setup=ks)
+        if arrays is None:  # the same draws as draw_chunk's, drawn and decided trial by trial
+            k = run_fused(job.ds, job.params, job.sc, ks, stream, n)
+        else:
+            k = run_kernel(job.ds, job.params, job.sc, arrays, job.members, setup=ks)
         keep = ~k.fallback
         levels += np.bincount(k.level[keep], minlength=len(RESPONSE_LADDER))
         dec = centi_counts(k.decision_h[keep])
         first = centi_counts(k.first_units_h[keep])
         allin = centi_counts(k.all_in_h[keep])
         todo = np.flatnonzero(k.fallback).tolist()
+    if todo and arrays is None:  # trials the fused path hands to the engine: their draws, drawn again
+        arrays = draw_chunk(stream, job.params, job.members, factors, ks.noise_cols, n)
     for i in todo:
+        assert arrays is not None
         out = run_trial(job.ds, job.params, job.sc, draw_at(arrays, job.members, i), narrate=False)
         levels[RESPONSE_LADDER.index(out.level)] += 1
         if out.adopted and out.hours_to_decision is not None:
