@@ -33,6 +33,8 @@ def test_read_gives_records_equal_to_validated_ones(ledger: SqlLedger) -> None:
     stored = ledger.append([ev("a/1", i=i, who="ARM", note=f"n{i}") for i in range(5)])
     read = list(ledger.read())
     assert read == stored
+    # The same data in the same key order (canonical: sorted), so a record describes itself the same way.
+    assert [list(e.data) for e in stored] == [list(e.data) for e in read] == [["i", "note", "who"]] * 5
     for e in read:
         again = StoredEvent.model_validate(e.model_dump())
         assert (

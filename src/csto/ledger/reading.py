@@ -24,7 +24,8 @@ from csto.ledger.protocol import VerifyReport
 from csto.ledger.schema import Statements
 
 Txn = Callable[[], AbstractContextManager[Connection]]
-_scan: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
+#: The C JSON scanner (``json.loads`` without its whitespace handling): for canonical texts only.
+scan_canonical: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
 
 
 def cursor(conn: Connection) -> Any:
@@ -79,7 +80,7 @@ def to_stored(row: Sequence[Any], *, display: str) -> StoredEvent:
         ):
             # The hash holds, so the text is canonical (no whitespace around it): the C scanner reads it
             # without json.loads's whitespace handling; trailing text falls through to the full check.
-            data, end = _scan(data_json, 0)
+            data, end = scan_canonical(data_json, 0)
             when = datetime.fromisoformat(at)
             recorded = datetime.fromisoformat(recorded_at)  # not hashed: checked as any input
             if isinstance(data, dict) and end == len(data_json) and when.tzinfo is recorded.tzinfo is UTC:

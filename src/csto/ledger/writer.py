@@ -20,7 +20,7 @@ from csto.events import parse, serialise
 from csto.ledger.events import GENESIS_HASH, Event, StoredEvent, canonical_at, encode_checked, hash_fields
 from csto.ledger.jsonl import read_export
 from csto.ledger.protocol import ConcurrencyError
-from csto.ledger.reading import Txn, cursor
+from csto.ledger.reading import Txn, cursor, scan_canonical
 from csto.ledger.schema import Statements, events_table
 
 IMPORT_BATCH: Final = 1000
@@ -149,7 +149,8 @@ def commit_group(group: list[Append], txn: Txn, sql: Statements, *, display: str
                             version,
                             ev.type,
                             ev.at,
-                            ev.data,
+                            # The data as read back (keys in canonical order), so the record equals read()'s.
+                            scan_canonical(data_json, 0)[0],
                             data_json,
                             now,
                             prev_hash,
