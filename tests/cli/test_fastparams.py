@@ -15,7 +15,7 @@ from csto.commands.fastparams import PlainRuntimeParam, plain
 
 INPUTS: list[Any] = [
     "1", "007", "0", "123456789012345678", "1234567890123456789", " 1", "1 ", "+1", "-1", "1_000", "1.0",
-    "0x10", "", "abc", "١٢", 5, True, None, "csto", b"bytes",
+    "0x10", "", "abc", "١٢", "\udcff", "0" * 18, 5, True, None, "csto", b"bytes",
 ]  # fmt: skip
 
 
