@@ -117,6 +117,7 @@ def test_a_seed_gives_the_same_run_with_the_fused_path_and_without_it(scenario_i
     fused = pytest.importorskip("csto.sim.fused")
     if not fused.available():
         pytest.skip("numba is not installed")
+    monkeypatch.setenv("CSTO_FUSED", "on")
     on = run(scenario_id, trials=30_000, seed=9).to_dict()
     monkeypatch.setenv("CSTO_FUSED", "off")
     off = run(scenario_id, trials=30_000, seed=9).to_dict()

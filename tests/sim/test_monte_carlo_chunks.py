@@ -22,8 +22,12 @@ def _cold_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSTO_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def test_the_same_seed_gives_identical_json_with_1_and_with_2_workers(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "fused", ["off", "on"]
+)  # the NumPy kernel; the fused path (where Numba is installed)
+def test_the_same_seed_gives_identical_json_with_1_and_with_2_workers(cli, monkeypatch, fused: str) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(montecarlo, "CHUNK", 4096)  # several chunks without millions of trials
+    monkeypatch.setenv("CSTO_FUSED", fused)
     args = ("crisis", "run", "armenia-2022", "--trials", "20000", "--seed", "5", "--json")
     one = cli(*args, "--workers", "1")
     two = cli(*args, "--workers", "2")

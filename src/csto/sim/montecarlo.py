@@ -173,6 +173,7 @@ class _Job:
     seed: int
     chunks: int
     engine: bool
+    fused: bool = False  # the fused path (csto.sim.fused) instead of draw_chunk and the NumPy kernel
 
 
 @dataclass
@@ -200,7 +201,6 @@ _SETUP: dict[int, tuple[_Job, Any]] = {}
 
 def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
     """Chunk ``index`` of ``job``: ``n`` trials through the kernel (the engine for those it cannot follow)."""
-    from csto.sim.fused import available as fused_available
     from csto.sim.fused import fits, run_fused
     from csto.sim.kernel import run_kernel, setup_kernel
 
@@ -213,7 +213,7 @@ def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
     factors = ks.factors if ks.prep is not None else []
     levels = np.zeros(len(RESPONSE_LADDER), dtype=np.int64)
     extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
-    fused = not job.engine and ks.prep is not None and fused_available() and fits(len(ks.order))
+    fused = job.fused and ks.prep is not None and fits(len(ks.order))
     arrays = None if fused else draw_chunk(stream, job.params, job.members, factors, ks.noise_cols, n)
     if job.engine:
         todo = list(range(n))
@@ -275,7 +275,9 @@ def run_crisis(
     members = sorted(s.iso3 for s in ds.states)
     chunk = ENGINE_CHUNK if engine else CHUNK
     sizes = [min(chunk, trials - start) for start in range(0, trials, chunk)]
-    job = _Job(ds, params, sc, members, seed, len(sizes), engine)
+    from csto.sim.fused import wanted
+
+    job = _Job(ds, params, sc, members, seed, len(sizes), engine, fused=not engine and wanted(trials))
     tasks = list(enumerate(sizes))
 
     def describe(i: int) -> str:
