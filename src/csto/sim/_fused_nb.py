@@ -86,9 +86,9 @@ def _normal(st: Any) -> Any:
         r = _next32(st)
         idx = r & np.uint32(0xFF)
         rabs = (r >> np.uint32(9)) & np.uint32(0x0007FFFFF)
-        x = np.float32(np.float32(rabs) * _WI[idx])
-        if (r >> np.uint32(8)) & np.uint32(1):
-            x = -x
+        # the sign as an integer factor, not a branch (exact: float32 holds rabs < 2**23, and -(a*b) == (-a)*b)
+        signed = np.int32(rabs) * (np.int32(1) - np.int32(2) * np.int32((r >> np.uint32(8)) & np.uint32(1)))
+        x = np.float32(np.float32(signed) * _WI[idx])
         if rabs < _KI[idx]:
             return x
         y = _normal_slow(st, r, idx, x)
