@@ -125,6 +125,8 @@ def airlift(
             f"{rec['flights']['low']:g}-{rec['flights']['high']:g} flights (hours from the Council's decision)"
         )
     for r in plan.road_moves:
-        c.print(f"By road (plan): {r['unit']} {r['origin']} → {r['dest']} ({r['km']} km), arrives {r['arrive_h']} h")
+        c.print(
+            f"By road (plan): {r['unit']} {r['origin']} → {r['dest']} ({r['km']} km), arrives {r['arrive_h']} h"
+        )
     if plot is not None:
         c.print(f"Plot: {doc['plot']}")
