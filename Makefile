@@ -53,6 +53,9 @@ reliability: $(STAMP)
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (set on some processors) slow a current numpy: unset for benchmarks only.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	# bytecode as an installed package has it (pip compiles on install; an editable tree under
+	# PYTHONDONTWRITEBYTECODE=1 would recompile csto's source in every timed process)
+	$(BIN)/python -m compileall -q src
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_airlift.py
 	rm -rf benchmarks/.results  # each script below writes its keys there for the final line (benchmarks/README.md)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_ledger.py
