@@ -97,12 +97,14 @@ def test_a_whole_exercise_on_sqlite(api: Api) -> None:
     check_played(api, play_to_deployment(api))
 
 
-def test_the_ledger_after_a_number_no_ledger_reaches_is_empty(api: Api) -> None:
+def test_the_ledger_after_the_largest_sequence_number_is_empty_and_beyond_it_is_a_422(api: Api) -> None:
     api.create()
     assert len(api.get("obs", "/api/ledger").json()) > 0
-    for after in (2**63 - 1, 2**63, 10**30):
+    r = api.get("obs", "/api/ledger", params={"after": 2**63 - 1})
+    assert r.status_code == 200 and r.json() == [], r.text
+    for after in (2**63, 10**30):  # no SQL integer holds it: a 422 naming the field (issue 20)
         r = api.get("obs", "/api/ledger", params={"after": after})
-        assert r.status_code == 200 and r.json() == [], (after, r.text)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "after"], (after, r.text)
 
 
 @pytest.mark.postgres

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ValidationError
 from csto.errors import DataError
 
 Path_ = tuple[str | int, ...]
+#: The longest YAML text read, in characters (``yamlparse`` refuses a longer text; kept here so that a
+#: file's size can be checked before PyYAML is imported).
+MAX_TEXT = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,27 @@ class YamlDoc:
 
 
 def read_yaml(file: Path, *, display_name: str | None = None) -> YamlDoc:
-    """Parse ``file``; a syntax error becomes a ``DataError`` with its line."""
+    """Parse ``file``; a syntax error becomes a ``DataError`` with its line, and so does a path that is not a
+    readable file or a file larger than ``yamlparse.MAX_CHARS`` allows (checked before it is read)."""
     name = display_name or str(file)
     try:
+        if file.is_dir():
+            raise DataError("is a directory", file=name, expected="a YAML file")
+        if file.stat().st_size > 4 * MAX_TEXT:  # 4 bytes per character at most in UTF-8
+            raise DataError(
+                f"the file has {file.stat().st_size:,} bytes, too large for a YAML input",
+                file=name,
+                expected=f"a file of at most {MAX_TEXT:,} characters",
+            )
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError("file not found", file=name, expected="a YAML file") from None
+    except OSError as exc:
+        raise DataError(
+            f"cannot read the file ({exc.strerror or type(exc).__name__})",
+            file=name,
+            expected="a readable YAML file",
+        ) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 text ({exc.reason})", file=name, expected="a UTF-8 YAML file") from None
     return parse_yaml(text, name)

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from csto.errors import DataError
-from csto.model.yamlio import Path_, YamlDoc
+from csto.model.yamlio import MAX_TEXT, Path_, YamlDoc
 from csto.model.yamlio import dotted as _dotted
 
 
@@ -32,7 +32,14 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
     """Parse YAML ``text`` (reported as file ``name``) into a ``YamlDoc``.
 
     The fast path (libyaml) builds the same data and lines; on any failure the pure-Python loader parses
-    the text again, so that a bad document is reported exactly as before (message, line and field)."""
+    the text again, so that a bad document is reported exactly as before (message, line and field).
+    A text longer than ``MAX_CHARS`` is refused before it is parsed."""
+    if len(text) > MAX_CHARS:
+        raise DataError(
+            f"the document has {len(text):,} characters, more than the {MAX_CHARS:,} a YAML input may have",
+            file=name,
+            expected="a smaller file",
+        )
     if _FastBase is not None:
         try:
             return _parse(text, name, _FastLoader)
@@ -74,14 +81,53 @@ def _parse(text: str, name: str, cls: type[Any]) -> YamlDoc:
     lines: dict[Path_, int] = {}
     if node is None:
         return YamlDoc(Path(name), None, {(): 1})
-    data = _build(node, (), lines, loader, name)
+    data = _build(node, (), lines, loader, _Budget(name))
     return YamlDoc(Path(name), data, lines)
 
 
 _MAX_DEPTH = 100  # far deeper than any dataset; also stops an alias that contains itself
+#: The longest YAML text read (the largest bundled data file is about 140 kB).
+MAX_CHARS = MAX_TEXT
+#: How many times a document may use an alias (a node already built), and how many values it may build in
+#: all with the aliases expanded: an alias bomb (aliases of aliases, each expanding tenfold) stops here.
+MAX_ALIASES = 10_000
+MAX_NODES = 1_000_000
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: Any, name: str) -> Any:
+class _Budget:
+    """What one document has spent building its data: the file's name, the nodes seen, aliases and values."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.nodes = 0
+
+    def spend(self, node: yaml.Node, path: Path_) -> None:
+        """Count ``node``; a ``DataError`` (with its line) when the document uses too many aliases or values."""
+        self.nodes += 1
+        if id(node) in self.seen:
+            self.aliases += 1
+        else:
+            self.seen.add(id(node))
+        if self.aliases > MAX_ALIASES or self.nodes > MAX_NODES:
+            what = (
+                f"more than {MAX_ALIASES:,} alias uses"
+                if self.aliases > MAX_ALIASES
+                else (f"more than {MAX_NODES:,} values with its aliases expanded")
+            )
+            raise DataError(
+                f"the document has {what} (an alias bomb?)",
+                file=self.name,
+                line=node.start_mark.line + 1,
+                field=_dotted(path[:4]) + ("..." if len(path) > 4 else ""),
+                expected="fewer aliases (&anchor / *alias)",
+            )
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: Any, budget: _Budget) -> Any:
+    name = budget.name
+    budget.spend(node, path)
     lines[path] = node.start_mark.line + 1
     if len(path) > _MAX_DEPTH:
         raise DataError(
@@ -118,10 +164,10 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: Any, n
                     field=_dotted((*path, key)),
                     expected="each key once per mapping",
                 )
-            out[key] = _build(value_node, (*path, key), lines, loader, name)
+            out[key] = _build(value_node, (*path, key), lines, loader, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, (*path, i), lines, loader, name) for i, child in enumerate(node.value)]
+        return [_build(child, (*path, i), lines, loader, budget) for i, child in enumerate(node.value)]
     return _construct(node, path, loader, name)
 
 

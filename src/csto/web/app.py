@@ -11,13 +11,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from csto import __version__
 from csto.ledger.sql import open_ledger
-from csto.web import errors
+from csto.web import errors, inputs
 from csto.web.render import make_templates
 from csto.web.routers import auth, data, exercises, ledger, moves, pages, room_pages
 from csto.web.schemas import COMMON_RESPONSES
@@ -53,6 +53,7 @@ def create_app(
         description="Delegations sit at the Council; the engine holds everyone to the treaty. "
         "Authenticate with POST /api/token, then send `Authorization: Bearer <token>`.",
         responses=COMMON_RESPONSES,
+        dependencies=[Depends(inputs.screen)],
     )
     app.state.csto = AppState(
         ledger=ledger_db,

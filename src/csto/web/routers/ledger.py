@@ -21,9 +21,9 @@ MAX_SEQ = 2**63 - 1
 
 
 def _page(st: AppState, after: int, limit: int) -> list[Any]:
-    """Up to ``limit`` events after ``after`` (none after a number no ledger reaches)."""
+    """Up to ``limit`` events after ``after``."""
     events = []
-    for e in st.ledger.read(after_seq=min(after, MAX_SEQ)):
+    for e in st.ledger.read(after_seq=after):
         events.append(e)
         if len(events) >= limit:
             break
@@ -34,7 +34,7 @@ def _page(st: AppState, after: int, limit: int) -> list[Any]:
 def api_ledger(
     user: ApiViewer,
     st: State,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     return visible(_page(st, after, limit), user, st.ledger, st.ds)
@@ -50,7 +50,7 @@ def ledger_page(
     request: Request,
     user: PageViewer,
     st: State,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     verify: bool = False,
 ) -> HTMLResponse:
     events = _page(st, after, 100)
