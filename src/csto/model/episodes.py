@@ -17,7 +17,14 @@ from csto.model.common import ISO3, DatedEvent, Frozen, Quantity, Slug, Sourced
 RESPONSE_LADDER: tuple[str, ...] = ("none", "statement", "mission", "assistance", "deployment")
 Response = Literal["none", "statement", "mission", "assistance", "deployment"]
 CrisisKind = Literal[
-    "external_attack", "incursion", "internal_unrest", "member_vs_member", "unrecognised_territory"
+    "external_attack",
+    "incursion",
+    "threat_of_incursion",
+    "terrorist_attack",
+    "internal_unrest",
+    "mutiny",
+    "member_vs_member",
+    "unrecognised_territory",
 ]
 
 
@@ -41,9 +48,13 @@ class Request(Sourced):
 
     state: ISO3 | None
     by: str | None = None
-    addressed_to: Literal["csto", "alliance", "russia", "none"] = Field(
-        description="csto: the CSTO; alliance: the alliance of the dataset (e.g. NATO); russia: one ally alone"
+    addressed_to: Literal["csto", "alliance", "russia", "ally", "lead_state", "un", "none"] = Field(
+        description=(
+            "csto: the CSTO; alliance: the alliance of the dataset (e.g. NATO); russia or lead_state: the "
+            "lead state alone; ally: one other state alone (to_state); un: the United Nations"
+        )
     )
+    to_state: ISO3 | None = Field(default=None, description="the state asked, with addressed_to: ally")
     article: Literal["none", "art2", "art4"]
     date: dt.date | None = None
     time: str | None = None
