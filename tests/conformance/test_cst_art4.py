@@ -72,3 +72,40 @@ def test_a_request_leads_to_a_decision_on_the_response_ladder(table) -> None:  #
     last = t.council("kz", "ARM", ALL_SUPPORT, level="deployment")
     assert last.type == "DecisionAdopted" and last.data["level"] == "deployment"
     assert t.engine.cases["kz"].step == "to_task"
+
+
+@covers("cst-art4-scope")
+def test_a_threat_of_incursion_is_for_consultations_not_collective_defence(table) -> None:  # type: ignore[no-untyped-def]
+    r = table("2022-06-01").refused("TJK", "request_assistance", "t", kind="threat_of_incursion")
+    assert r.rule == "cst-art4-scope" and "Art. 2" in r.reason
+    table("2022-06-01").do("TJK", "request_consultation", "c", subject="armed groups massing at the border")
+
+
+@covers("cst-art4-scope")
+def test_a_terrorist_attack_is_covered_only_after_the_amendments(table) -> None:  # type: ignore[no-untyped-def]
+    r = table("2011-06-01").refused("RUS", "request_assistance", "a", kind="terrorist_attack")
+    assert r.article == "CST Art. 4" and "terrorist" in r.reason
+    table("2024-03-23").do("RUS", "request_assistance", "a", kind="terrorist_attack")
+
+
+@covers("cst-art4-scope")
+def test_a_mutiny_is_covered_only_when_presented_as_an_armed_attack(table) -> None:  # type: ignore[no-untyped-def]
+    r = table("2022-05-20").refused("TJK", "request_assistance", "m1", kind="mutiny")
+    assert "armed attack" in r.reason
+    table("2022-05-20").do("TJK", "request_assistance", "m2", kind="mutiny", framed_as_armed_attack=True)
+
+
+@covers("cst-art4-scope")
+def test_a_members_own_war_on_a_non_member_is_not_collective_defence(table) -> None:  # type: ignore[no-untyped-def]
+    from csto.rules.defence import art4_scope
+
+    sit = table("2014-03-01").engine.world.situation()
+    v = art4_scope(
+        sit,
+        "external_attack",
+        aggressor_is_member=True,
+        recognised_territory=True,
+        framed_as_armed_attack=False,
+        attacked_is_member=sit.is_member("UKR"),
+    )
+    assert not v.ok and "not a party" in v.reason

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from csto.game.scenario import Scenario
+from csto.game.scenario import INTERNAL_KINDS, Scenario
 from csto.policy import CrisisFeatures
 from csto.policy.model import personnel_of
 from csto.procedures import DomainEvent, Engine
@@ -33,6 +33,23 @@ def request_params(sc: Scenario) -> dict[str, Any]:
     }
 
 
+def belligerents(sc: Scenario) -> tuple[frozenset[str], frozenset[str]]:
+    """The states fighting in the scenario, and of them the aggressors: the location's state, the requester
+    (when it asks for itself), a member aggressor, and the scenario's listed parties."""
+    parties = {sc.location.state}
+    aggressors: set[str] = set()
+    if sc.request.state is not None and sc.request.to_organization:
+        parties.add(sc.request.state)
+    if sc.aggressor.member and sc.aggressor.state:
+        parties.add(sc.aggressor.state)
+        aggressors.add(sc.aggressor.state)
+    for p in sc.parties:
+        parties.add(p.state)
+        if p.role == "aggressor":
+            aggressors.add(p.state)
+    return frozenset(parties), frozenset(aggressors)
+
+
 def crisis_features(
     engine: Engine, sc: Scenario, at: dt.datetime, article: str, chair: str | None
 ) -> CrisisFeatures:
@@ -44,7 +61,9 @@ def crisis_features(
         aggressor_is_member=sc.aggressor.member,
         recognised_territory=sc.location.recognised_territory,
         framed_as_armed_attack=sc.framed_as_armed_attack,
+        attacked_is_member=sit.is_member(sc.location.state),
     ).ok
+    parties, aggressors = belligerents(sc)
     return CrisisFeatures(
         kind=sc.kind,
         location_state=sc.location.state,
@@ -53,13 +72,18 @@ def crisis_features(
         aggressor_is_member=sc.aggressor.member,
         non_state=sc.aggressor.non_state,
         article=article,
-        requester=sc.request.state,
+        requester=sc.request.state if sc.request.to_organization else None,
         covered=covered,
         framed_as_armed_attack=sc.framed_as_armed_attack,
         intensity=sc.intensity,
         lead_state_at_war=sc.context.lead_state_at_war,
         chair=chair,
-        personnel=personnel_of(engine.dataset),
+        personnel=personnel_of(engine.dataset, sit.day),
+        parties=parties,
+        aggressors=aggressors,
+        addressed_to=sc.request.addressed_to if sc.request.state is not None else "none",
+        internal=sc.kind in INTERNAL_KINDS,
+        day=sit.day.isoformat(),
     )
 
 

@@ -16,6 +16,7 @@ from csto.game.moves import Move
 from csto.game.state import CrisisState
 from csto.policy import CrisisFeatures, Draw, MemberVote, PolicyParams, member_vote
 from csto.policy.model import Reason, frozen_vote
+from csto.rules.decisions import consensus_outcome
 
 
 def reason_text(reasons: tuple[Reason, ...] | list[Reason], n: int = 3) -> list[str]:
@@ -57,6 +58,12 @@ class ModelPlayer:
     params: PolicyParams
     draw: Draw
     soundings: list[Sounding] = field(default_factory=list)
+    #: the soundings behind a step of its own initiative (consultations, a draft statement)
+    initiatives: list[Sounding] = field(default_factory=list)
+    #: take every step of own initiative without sounding (the kernel's set-up: it decides per trial)
+    always_initiate: bool = False
+    #: whether this player took a step of its own initiative
+    initiated: bool = False
     _cache: dict[tuple[Any, ...], list[MemberVote]] = field(default_factory=dict)
 
     def votes(self, st: CrisisState, level: str, case: str = sequence.CASE) -> list[MemberVote]:
@@ -72,6 +79,40 @@ class ModelPlayer:
             out += [frozen_vote(s, level) for s in (b.frozen if b else [])]
             self._cache[key] = out
         return self._cache[key]
+
+    def takes_initiative(self, st: CrisisState, beat: sequence.Beat) -> bool:
+        """Whether the seat takes the step of its own initiative: only when soundings of the Council find a
+        rung of the case it would open that would pass (tabled under the convener's rules, adopted under the
+        decision rule). Nobody opens consultations, or circulates a draft, that is bound to fail."""
+        if self.always_initiate:
+            self.initiated = True
+            return True
+        sit = st.engine.world.situation()
+        entitled = sit.voters()
+        feats = st.features()
+        opening = next(o for o in sequence.lodging(st) if (o.seat, o.kind) == (beat.seat, beat.kind))
+        for level in sequence.rungs_below(sequence.ceiling_of(st, opening)):
+            votes = council_votes(self.params, self.draw, level, feats, entitled)
+            if level in sequence.HELP_LEVELS and not self._providers(st, votes)[0]:
+                continue
+            positions = {v.iso3: v.stance for v in votes}
+            if consensus_outcome(sit, entitled, positions).adopted:
+                self.initiatives.append(Sounding(level, votes, True, f"{beat.seat} takes the initiative"))
+                self.initiated = True
+                return True
+            self.initiatives.append(Sounding(level, votes, False, "it would not pass"))
+        return False
+
+    def _providers(self, st: CrisisState, votes: list[MemberVote]) -> tuple[bool, str]:
+        """Whether a help rung may be tabled: a provider besides the parties, and the lead state's backing."""
+        lead = self.params.lead_state
+        parties = sequence.parties(st)
+        providers = [v.iso3 for v in votes if v.stance == "support" and v.iso3 not in parties]
+        if providers and (lead in parties or lead in providers):
+            return True, ""
+        return False, (
+            "the lead state does not back it" if providers else "no member besides the parties backs it"
+        )
 
     def current_level(self, st: CrisisState, case: str = sequence.CASE) -> str:
         """The rung on the table in ``case`` (a proposal without one is a statement)."""
@@ -125,15 +166,8 @@ class ModelPlayer:
         for level in ladder[lowest + 1 :]:
             votes = self.votes(st, level)
             if level in sequence.HELP_LEVELS:
-                lead = self.params.lead_state
-                parties = sequence.parties(st)
-                providers = [v.iso3 for v in votes if v.stance == "support" and v.iso3 not in parties]
-                if not providers or not (lead in parties or lead in providers):
-                    why = (
-                        "the lead state does not back it"
-                        if providers
-                        else "no member besides the parties backs it"
-                    )
+                ok, why = self._providers(st, votes)
+                if not ok:
                     self.soundings.append(Sounding(level, votes, False, why))
                     continue
             self.soundings.append(Sounding(level, votes, True))

@@ -9,19 +9,33 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, model_validator
 
 from csto.errors import ScriptError
 from csto.model import Dataset
 from csto.model.common import ISO3, Frozen, Slug
+from csto.model.episodes import CrisisKind
 from csto.model.yamlio import located_error, read_yaml
 
-Kind = Literal[
-    "external_attack", "incursion", "internal_unrest", "member_vs_member", "unrecognised_territory"
-]
+Kind = CrisisKind
+#: Kinds where the trouble comes from inside the member (its own people, or part of its own forces).
+INTERNAL_KINDS = frozenset({"internal_unrest", "mutiny"})
+#: Kinds brought by non-state armed groups.
+NON_STATE_KINDS = frozenset({"incursion", "threat_of_incursion", "terrorist_attack"})
+
+
+def intensity_of_deaths(deaths: int) -> float:
+    """The scenario's intensity from the deaths it counts: min(1, log10(1 + deaths) / 4), and at least 0.05
+    for any death, so that a clash with one death is not zero (docs/model/intensity.md)."""
+    import math
+
+    if deaths <= 0:
+        return 0.0
+    return round(min(1.0, max(0.05, math.log10(1 + deaths) / 4)), 3)
 
 
 class Where(Frozen):
@@ -43,13 +57,34 @@ class Aggressor(Frozen):
     member: bool = False
 
 
+class Party(Frozen):
+    """A member that fights in the crisis, beyond the location's state and a member aggressor: for
+    instance a member whose army fights for an unrecognised entity, or an ally of the attacked state."""
+
+    state: ISO3
+    role: Literal["aggressor", "defender"]
+    note: str | None = None
+
+
 class ScenarioRequest(Frozen):
-    """Who asks, under which article, and when (hours after the scenario's start)."""
+    """Who asks, to whom, under which article, and when (hours after the scenario's start).
+
+    Only a request to the organization itself (``csto`` or ``alliance``) opens its procedure; an appeal to
+    one ally (``ally`` with ``to_state``, or ``lead_state``), to the UN, or to nobody is recorded as such and
+    lodges nothing. ``authority: contested`` marks a requester whose authority to speak for the state is
+    disputed."""
 
     state: ISO3 | None = None
     article: Literal["none", "art2", "art4"] = "none"
-    addressed_to: Literal["csto", "alliance", "lead_state", "none"] = "csto"
+    addressed_to: Literal["csto", "alliance", "ally", "lead_state", "un", "none"] = "csto"
+    to_state: ISO3 | None = None
+    authority: Literal["recognised", "contested"] = "recognised"
     t_hours: float = Field(default=0.0, ge=0)
+
+    @property
+    def to_organization(self) -> bool:
+        """Whether the request goes to the organization itself (and so may open its procedure)."""
+        return self.state is not None and self.addressed_to in ("csto", "alliance")
 
 
 class Context(Frozen):
@@ -82,9 +117,13 @@ class Scenario(Frozen):
     kind: Kind
     aggressor: Aggressor
     request: ScenarioRequest
+    parties: tuple[Party, ...] = ()
     framing: str | None = None
     framed_as_armed_attack: bool = False
-    intensity: float = Field(ge=0, le=1)
+    deaths: int | None = Field(default=None, ge=0, description="deaths in the crisis, if known")
+    intensity: float = Field(
+        ge=0, le=1, description="0..1; when omitted, derived from deaths (see intensity_of_deaths)"
+    )
     force_size: int | None = Field(
         default=None, gt=0, description="personnel wanted, if a deployment is decided"
     )
@@ -93,29 +132,20 @@ class Scenario(Frozen):
     injects: tuple[Inject, ...] = ()
     sources: tuple[str, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_intensity(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "intensity" not in data and isinstance(data.get("deaths"), int):
+            return {**data, "intensity": intensity_of_deaths(data["deaths"])}
+        return data
+
     @model_validator(mode="after")
-    def _consistent(self) -> Scenario:
-        a = self.aggressor
-        if self.kind == "member_vs_member":
-            if not a.member or a.state is None:
-                raise ValueError(
-                    "kind member_vs_member needs an aggressor that is a member state (aggressor.member: true "
-                    "and aggressor.state)"
-                )
-        elif a.member:
-            raise ValueError(f"an aggressor that is a member makes this member_vs_member, not {self.kind}")
-        if self.kind == "unrecognised_territory" and self.location.recognised_territory:
-            raise ValueError("kind unrecognised_territory needs location.recognised_territory: false")
-        if self.kind == "incursion" and not a.non_state:
-            raise ValueError("an incursion is by non-state armed groups: set aggressor.non_state: true")
-        if self.kind == "external_attack" and (a.non_state or a.state is None):
-            raise ValueError(
-                "an external armed attack is by a state: give aggressor.state and non_state: false"
-            )
-        if self.request.article != "none" and self.request.state is None:
-            raise ValueError("request.article needs request.state (who asks)")
-        if self.framed_as_armed_attack and self.kind != "internal_unrest":
-            raise ValueError("framed_as_armed_attack applies to internal_unrest only")
+    def _consistent(self, info: ValidationInfo) -> Scenario:
+        if info.context and info.context.get("contradictions") == "later":
+            return self  # load_scenario reports them with the lines of the fields
+        c = contradiction(self)
+        if c is not None:
+            raise ValueError(c.message)
         return self
 
     @property
@@ -123,10 +153,108 @@ class Scenario(Frozen):
         return self.start + dt.timedelta(hours=self.request.t_hours)
 
 
+@dataclass(frozen=True)
+class Contradiction:
+    """Two fields of a scenario that cannot both hold: ``field`` and, where another field is involved,
+    ``other`` (dotted paths), with what is wrong."""
+
+    field: str
+    message: str
+    other: str | None = None
+    expected: str = "fields that agree"
+
+
+def contradiction(sc: Scenario) -> Contradiction | None:
+    """The first pair of fields of ``sc`` that contradict each other, or None."""
+    a, r, kind = sc.aggressor, sc.request, sc.kind
+    if kind == "member_vs_member" and (not a.member or a.state is None):
+        return Contradiction(
+            "aggressor.member",
+            "kind member_vs_member needs an aggressor that is a member state (aggressor.member: true and "
+            "aggressor.state)",
+            "kind",
+        )
+    if a.member and kind not in ("member_vs_member", "external_attack", "unrecognised_territory"):
+        return Contradiction(
+            "aggressor.member",
+            f"a member aggressor fits member_vs_member (against a member), external_attack (against a "
+            f"non-member) or unrecognised_territory, not {kind}",
+            "kind",
+        )
+    if a.member and a.state is None:
+        return Contradiction("aggressor.state", "aggressor.member: true needs aggressor.state (which member)")
+    if kind == "unrecognised_territory" and sc.location.recognised_territory:
+        return Contradiction(
+            "location.recognised_territory",
+            "kind unrecognised_territory needs location.recognised_territory: false",
+            "kind",
+        )
+    if kind in NON_STATE_KINDS and not a.non_state:
+        return Contradiction(
+            "aggressor.non_state",
+            f"{kind.replace('_', ' ')} is by non-state armed groups: set aggressor.non_state: true",
+            "kind",
+        )
+    if kind == "external_attack" and (a.non_state or a.state is None):
+        return Contradiction(
+            "aggressor.state" if a.state is None else "aggressor.non_state",
+            "an external armed attack is by a state: give aggressor.state and non_state: false",
+            "kind",
+        )
+    if sc.framed_as_armed_attack and kind not in INTERNAL_KINDS:
+        return Contradiction(
+            "framed_as_armed_attack",
+            "framed_as_armed_attack applies to internal_unrest and mutiny only",
+            "kind",
+        )
+    if r.state is None and r.article != "none":
+        return Contradiction(
+            "request.article",
+            f"the request states article {r.article} but names no requester (request.state is null)",
+            "request.state",
+            "a requester in request.state, or article: none",
+        )
+    if r.state is None and r.addressed_to not in ("none",):
+        return Contradiction(
+            "request.addressed_to",
+            f"the request is addressed to {r.addressed_to} but names no requester (request.state is null)",
+            "request.state",
+            "a requester in request.state, or addressed_to: none",
+        )
+    if r.addressed_to == "ally" and r.to_state is None:
+        return Contradiction("request.to_state", "addressed_to: ally needs request.to_state (which ally)")
+    if r.to_state is not None and r.addressed_to != "ally":
+        return Contradiction(
+            "request.to_state", "request.to_state goes with addressed_to: ally", "request.addressed_to"
+        )
+    if sc.deaths is not None and abs(intensity_of_deaths(sc.deaths) - sc.intensity) > 0.1:
+        return Contradiction(
+            "intensity",
+            f"intensity {sc.intensity} does not fit {sc.deaths} deaths (which give "
+            f"{intensity_of_deaths(sc.deaths)}: min(1, log10(1 + deaths) / 4))",
+            "deaths",
+            "an intensity within 0.1 of the deaths' value, or no intensity",
+        )
+    seen: set[str] = set()
+    for i, p in enumerate(sc.parties):
+        if p.state in seen:
+            return Contradiction(f"parties.{i}.state", f"{p.state} is listed twice among the parties")
+        seen.add(p.state)
+        if a.member and p.state == a.state and p.role != "aggressor":
+            return Contradiction(
+                f"parties.{i}.role", f"{p.state} is the aggressor, not a {p.role}", "aggressor.state"
+            )
+    return None
+
+
 def _tz(text: str) -> dt.tzinfo:
     sign = -1 if text.startswith("-") else 1
     hh, _, mm = text.lstrip("+-").partition(":")
     return dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm or 0)))
+
+
+def _path(dotted: str) -> list[str | int]:
+    return [int(p) if p.isdigit() else p for p in dotted.split(".")]
 
 
 def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
@@ -168,12 +296,21 @@ def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
             expected="a date-time like 2022-01-05T18:00:00",
         )
     try:
-        sc = Scenario.model_validate(data)
+        sc = Scenario.model_validate(data, context={"contradictions": "later"})
     except ValidationError as exc:
         err = located_error(exc, doc)
         raise ScriptError(
             err.message, file=err.file, line=err.line, field=err.field, expected=err.expected
         ) from None
+    bad = contradiction(sc)
+    if bad is not None:
+        line = doc.line_of(tuple(_path(bad.field)))
+        where = ""
+        if bad.other is not None:
+            where = f" (see {bad.other}, line {doc.line_of(tuple(_path(bad.other)))})"
+        raise ScriptError(
+            bad.message + where, file=str(path), line=line, field=bad.field, expected=bad.expected
+        )
     if len(sc.id) > 100:  # the id names a file (scenarios/<id>.yaml) and a report folder
         raise ScriptError(
             f"id is {len(sc.id)} characters long",
@@ -231,6 +368,38 @@ def load_scenario(path: str | Path, dataset: Dataset) -> Scenario:
                 field="aggressor.member",
                 expected="member: false, or a state that is a member on that date",
             )
+    day = sc.start.date()
+
+    def member_on_day(code: str) -> bool:
+        st = dataset.state(code)
+        return st is not None and st.status_at(day) in ("member", "frozen", "suspended")
+
+    if sc.aggressor.member and sc.kind == "external_attack" and member_on_day(sc.location.state):
+        raise ScriptError(
+            f"a member ({sc.aggressor.state}) attacking a member's territory ({sc.location.state}) is "
+            "member_vs_member, not external_attack",
+            file=str(path),
+            line=doc.line_of(("kind",)),
+            field="kind",
+            expected=f"kind: member_vs_member (see location.state, line {doc.line_of(('location', 'state'))})",
+        )
+    for i, party in enumerate(sc.parties):
+        if not member_on_day(party.state):
+            raise ScriptError(
+                f"parties lists {party.state}, which is not a member on {day}",
+                file=str(path),
+                line=doc.line_of(("parties", i, "state")),
+                field=f"parties.{i}.state",
+                expected="members only: a non-member belligerent is the aggressor, or the location's state",
+            )
+    if sc.request.to_state is not None and sc.request.to_state not in known:
+        raise ScriptError(
+            f"unknown state code '{sc.request.to_state}'",
+            file=str(path),
+            line=doc.line_of(("request", "to_state")),
+            field="request.to_state",
+            expected="an ISO3 code from members.yaml",
+        )
     if sc.destination_airfield is not None and sc.destination_airfield not in {
         a.id for a in dataset.airfields
     }:

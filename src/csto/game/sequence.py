@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from csto.game.chance import DEPARTURE_INTERVAL_H, OPERATIONS_DELAY_H, TASKING_DELAY_H
-from csto.game.features import request_params
+from csto.game.features import belligerents, request_params
 from csto.game.seats import JOINT_STAFF, SECRETARIAT
 from csto.model import RESPONSE_LADDER
+from csto.rules.defence import response_ceiling
 
 if TYPE_CHECKING:
     from csto.game.state import CrisisState
@@ -38,6 +39,8 @@ class Beat:
     params: dict[str, Any] = field(default_factory=dict)
     not_before: dt.datetime | None = None
     why: str = ""
+    #: a step a seat may take on its own initiative (no one asked for it): the player decides whether to
+    initiative: bool = False
 
     @property
     def automatic(self) -> bool:
@@ -83,34 +86,92 @@ def _h(hours: float) -> dt.timedelta:
     return dt.timedelta(hours=hours)
 
 
-def lodging(st: CrisisState) -> list[tuple[str, str, dict[str, Any]]]:
-    """Who opens the crisis case, in order of preference: the request, consultations, a draft statement."""
+@dataclass(frozen=True)
+class Opening:
+    """One way the crisis case may be opened: ``seat`` takes ``kind`` with ``params``; ``initiative`` when
+    nobody asked for it (the seat decides whether to)."""
+
+    seat: str
+    kind: str
+    params: dict[str, Any]
+    initiative: bool = False
+    why: str = ""
+
+    def __iter__(self) -> Any:  # (seat, kind, params), as the room's legal moves read it
+        return iter((self.seat, self.kind, self.params))
+
+
+def lodging(st: CrisisState) -> list[Opening]:
+    """Who may open the crisis case, in order: the request the scenario states, if it went to the
+    organization itself (under Art. 4, or consultations under Art. 2 or no article); then, as moves of their
+    own initiative, consultations asked by the chair (any member may ask, CST Art. 2) and a draft statement
+    by the Secretariat (Charter Art. 9). Nothing else is lodged: an appeal to one ally, to the UN or to
+    nobody opens no procedure."""
     sc = st.scenario
-    out: list[tuple[str, str, dict[str, Any]]] = []
-    if sc.request.article in ("art4", "art2") and sc.request.state is not None:
-        out.append((sc.request.state, "request_assistance", request_params(sc)))
-    affected = sc.request.state or sc.location.state
-    if st.engine.world.statuses.get(affected) == "member":
-        out.append((affected, "request_consultation", {"subject": sc.title, "threat": sc.framing or sc.kind}))
-    out.append((SECRETARIAT, "draft_statement", {"subject": sc.title, "text": "call for calm and restraint"}))
+    r = sc.request
+    out: list[Opening] = []
+    if r.to_organization and r.state is not None:
+        if r.article in ("art4", "art2"):
+            out.append(
+                Opening(r.state, "request_assistance", request_params(sc), why="the request is lodged")
+            )
+        out.append(
+            Opening(
+                r.state,
+                "request_consultation",
+                {"subject": sc.title, "threat": sc.framing or sc.kind},
+                why="the requester asks for consultations",
+            )
+        )
+    chair = st.chair()
+    if chair and st.engine.world.statuses.get(chair) == "member" and chair not in parties(st):
+        out.append(
+            Opening(
+                chair,
+                "request_consultation",
+                {"subject": sc.title, "threat": sc.framing or sc.kind},
+                initiative=True,
+                why="the chair may ask for consultations on its own initiative",
+            )
+        )
+    out.append(
+        Opening(
+            SECRETARIAT,
+            "draft_statement",
+            {"subject": sc.title, "text": "call for calm and restraint"},
+            initiative=True,
+            why="the Secretariat may circulate a draft statement on its own initiative",
+        )
+    )
     return out
 
 
 def ceiling(st: CrisisState) -> str:
-    """The highest rung the lodged case allows."""
+    """The highest rung the lodged case allows (the rules' ``response_ceiling``)."""
     c = st.case
     if c is None:
         return "none"
-    if c.kind == "assistance":
-        return "deployment" if c.request.get("article") == "art4" else "assistance"
-    return {"consultation": "mission", "statement": "statement"}.get(c.kind, "statement")
+    article = c.request.get("article") if c.kind == "assistance" else None
+    return response_ceiling(st.engine.world.situation(), c.kind, article)
+
+
+def ceiling_of(st: CrisisState, opening: Opening) -> str:
+    """The highest rung the case ``opening`` would open may reach."""
+    kind = {"request_assistance": "assistance", "request_consultation": "consultation"}.get(
+        opening.kind, "statement"
+    )
+    return response_ceiling(st.engine.world.situation(), kind, opening.params.get("article"))
+
+
+def rungs_below(cap: str) -> list[str]:
+    """The rungs that may be proposed under ``cap``, from the top down."""
+    rungs = [lv for lv in reversed(RESPONSE_LADDER) if lv != "none"]
+    return rungs[rungs.index(cap) :] if cap in rungs else []
 
 
 def ladder(st: CrisisState) -> list[str]:
     """The rungs that may be proposed, from the ceiling down."""
-    rungs = [lv for lv in reversed(RESPONSE_LADDER) if lv != "none"]
-    cap = ceiling(st)
-    return rungs[rungs.index(cap) :] if cap in rungs else []
+    return rungs_below(ceiling(st))
 
 
 def lodged_article(st: CrisisState) -> str:
@@ -121,11 +182,8 @@ def lodged_article(st: CrisisState) -> str:
 
 
 def parties(st: CrisisState) -> set[str]:
-    sc = st.scenario
-    out = {p for p in (sc.request.state, sc.location.state) if p}
-    if sc.aggressor.member and sc.aggressor.state:
-        out.add(sc.aggressor.state)
-    return out
+    """The states fighting in the crisis (see ``features.belligerents``)."""
+    return set(belligerents(st.scenario)[0])
 
 
 def convener(st: CrisisState) -> str:
@@ -157,9 +215,9 @@ def next_beat(st: CrisisState) -> Beat | None:
     """The step the crisis waits on now, or None when it is over (or stuck after a refusal)."""
     c = st.case
     if c is None:
-        for seat, kind, params in lodging(st):
-            if not st.refused(seat, kind, CASE):
-                return Beat(seat, kind, CASE, params, why="the crisis case is opened")
+        for o in lodging(st):
+            if not st.refused(o.seat, o.kind, CASE) and (o.seat, o.kind) not in st.declined:
+                return Beat(o.seat, o.kind, CASE, o.params, why=o.why, initiative=o.initiative)
         return None
     if c.step == "to_task" or c.is_terminal:
         return _after_decision(st)

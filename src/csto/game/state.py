@@ -110,6 +110,8 @@ class CrisisState:
         self._schedule: tuple[DomainEvent, list[Arrival]] | None = None
         #: Refused moves: those refused in this play, and those recorded in the events (``StepRefused``).
         self.refusals: list[Refusal] = []
+        #: Steps of own initiative a model seat chose not to take (a trial's choice, not an event).
+        self.declined: set[tuple[str, str]] = set()
         # An index of the events, caught up incrementally (the events only grow): where each event is,
         # the injects played, the last event of each (stream, type).
         self._seen = 0

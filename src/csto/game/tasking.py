@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from csto.game.features import belligerents
 from csto.game.scenario import Scenario
 from csto.model import Force
 from csto.policy import PolicyParams
@@ -47,7 +48,7 @@ def standing_offer(params: PolicyParams, iso3: str) -> int:
 
 def offers_of(params: PolicyParams, sc: Scenario, supporters: Iterable[str]) -> dict[str, int]:
     """What each supporter offers: the parties (requester, host) offer nothing of their own."""
-    parties = {sc.request.state, sc.location.state}
+    parties = belligerents(sc)[0] | {sc.request.state}
     return {s: standing_offer(params, s) for s in supporters if s not in parties}
 
 

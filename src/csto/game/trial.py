@@ -59,6 +59,9 @@ def play(state: CrisisState, player: ModelPlayer, until: Callable[[CrisisState],
         if beat.not_before is not None and beat.not_before > state.clock:
             state.apply(Move(CONTROL, ADVANCE_CLOCK, FLOOR, {"to": beat.not_before}))
             continue
+        if beat.initiative and not player.takes_initiative(state, beat):
+            state.declined.add((beat.seat, beat.kind))
+            continue
         try:
             state.apply(player.choose(state, beat))
         except RefusedError:

@@ -8,6 +8,7 @@ state decides first; its stance then pulls the others in proportion to their dep
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +43,16 @@ class CrisisFeatures:
     lead_state_at_war: bool
     chair: str | None
     personnel: Mapping[str, float] = field(default_factory=dict)  # active military by state
+    #: the states fighting (the location's state, a member aggressor, the scenario's parties) and of them
+    #: the aggressors; the requester too, when it asks for itself
+    parties: frozenset[str] = frozenset()
+    aggressors: frozenset[str] = frozenset()
+    #: to whom the request went: csto/alliance (the organization), ally, lead_state, un, none
+    addressed_to: str = "csto"
+    #: the trouble comes from inside the member (unrest, a mutiny or coup attempt)
+    internal: bool = False
+    #: the day of the crisis, for dated member profiles (ISO date)
+    day: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,18 +116,20 @@ def draw_at(arrays: tuple[np.ndarray, np.ndarray, np.ndarray], members: list[str
     )
 
 
-def _attr(profile: MemberProfile | None, name: str, default: float) -> float:
+def _attr(profile: MemberProfile | None, name: str, default: float, day: dt.date | None = None) -> float:
     if profile is None:
         return default
     a = getattr(profile, name)
-    return float(a.value)
+    return float(a.on(day))
 
 
-def _pair(profile: MemberProfile | None, table: str, other: str | None, default: float) -> float:
+def _pair(
+    profile: MemberProfile | None, table: str, other: str | None, default: float, day: dt.date | None = None
+) -> float:
     if profile is None or other is None:
         return default
     entry = getattr(profile, table).get(other)
-    return float(entry.value) if entry is not None else default
+    return float(entry.on(day)) if entry is not None else default
 
 
 def burden(personnel: float) -> float:
@@ -130,44 +143,78 @@ def factor_values(
     """The value of every factor for ``iso3`` on a proposal at ``level``."""
     lv = params.level(level)
     h = max(lv.hostility, HOSTILE_BASE)
+    day = _day(f)
     prof = params.member(iso3)
     affected = f.requester or f.location_state
-    is_party = iso3 in (f.requester, f.location_state)
-    is_aggressor = f.aggressor_is_member and iso3 == f.aggressor_state
+    is_aggressor = iso3 in f.aggressors
+    is_party = iso3 in f.parties or iso3 == f.requester
     values: dict[str, float] = dict.fromkeys(FACTORS, 0.0)
     values["treaty_coverage"] = (1.0 if f.covered else -1.0) * h
     values["article_invoked"] = {"art4": 1.0, "art2": 0.5}.get(f.article, -0.5) * h
-    if is_party:
-        values["self_interest"] = 1.0
-    elif is_aggressor:
+    if is_aggressor:
         values["self_interest"] = -1.0 * h
-    if not is_party and not is_aggressor:
+    elif iso3 == f.requester:
+        values["self_interest"] = 1.0
+    elif is_party:
+        values["own_request"] = wish_of_unasked(f)
+    if not is_party:
         # Closeness matters in proportion to what is asked: little for a neutral call, fully for troops.
-        values["alignment"] = 2.0 * (_pair(prof, "alignment", affected, 0.5) - 0.5) * max(h, 0.3)
+        values["alignment"] = 2.0 * (_pair(prof, "alignment", affected, 0.5, day) - 0.5) * max(h, 0.3)
     if iso3 != params.lead_state and lead_stance is not None and not is_party:
-        pull = _attr(prof, "lead_pull", 0.5)
+        pull = _attr(prof, "lead_pull", 0.5, day)
         # Without the lead's backing a step has no cover: its standing aside weighs against, more so the more
         # hostile (and costly) the step.
         lead_value = {"support": 1.0, "object": -1.0}.get(lead_stance, -0.5 * h)
         values["lead_state"] = lead_value * pull
     if not is_party:
-        if f.aggressor_is_member:
-            ties = _pair(prof, "alignment", f.aggressor_state, 0.5)
-        else:
-            ties = _pair(prof, "ties", f.aggressor_state, 0.0)
+        ties = max(
+            (
+                _pair(prof, "alignment", a, 0.5, day)
+                if a in f.aggressors
+                else _pair(prof, "ties", a, 0.0, day)
+                for a in _aggressor_states(f)
+            ),
+            default=0.0,
+        )
         values["ties_to_aggressor"] = -ties * h
-    if f.kind == "internal_unrest" and not is_party:
-        values["regime_solidarity"] = _attr(prof, "regime", 0.5) * (1.0 if f.framed_as_armed_attack else 0.5)
+    if f.internal and not is_party:
+        values["regime_solidarity"] = _attr(prof, "regime", 0.5, day) * (
+            1.0 if f.framed_as_armed_attack else 0.5
+        )
     values["severity"] = f.intensity
     if lv.troops and not is_party:
-        values["domestic_constraint"] = -_attr(prof, "parliament_approval", 0.0)
+        values["domestic_constraint"] = -_attr(prof, "parliament_approval", 0.0, day)
     if not is_party:
         values["capacity_cost"] = -lv.cost * burden(f.personnel.get(iso3, 20_000.0))
-    if iso3 == params.lead_state and f.lead_state_at_war:
-        values["commitments_elsewhere"] = -1.0 if lv.troops else -0.2
-    if iso3 == f.chair and not is_party and not is_aggressor:
+    if iso3 == params.lead_state and f.lead_state_at_war and not is_aggressor:
+        # forces and attention to spare: a cost for steps that take them, nothing for a statement's words
+        values["commitments_elsewhere"] = -1.0 if lv.troops else -lv.cost
+    if iso3 == f.chair and not is_party:
         values["chair_duty"] = 1.0
     return values
+
+
+def wish_of_unasked(f: CrisisFeatures) -> float:
+    """What a member at the centre of a crisis wants from the organization when it has not asked it:
+    a government handling trouble from inside that asked no one keeps its affairs to itself (-1); one
+    that appealed to an ally or to the UN wants help, if not this way (+0.5); one attacked from outside
+    that did not ask welcomes solidarity (+0.25)."""
+    if f.addressed_to in ("ally", "lead_state", "un"):
+        return 0.5
+    if f.internal:
+        return -1.0
+    return 0.25
+
+
+def _aggressor_states(f: CrisisFeatures) -> list[str]:
+    out = sorted(f.aggressors)
+    if f.aggressor_state and f.aggressor_state not in f.aggressors:
+        out.append(f.aggressor_state)
+    return out
+
+
+def _day(f: CrisisFeatures) -> dt.date | None:
+    return dt.date.fromisoformat(f.day) if f.day else None
 
 
 def member_vote(
@@ -207,7 +254,7 @@ def member_vote(
     stance = "support" if score > th.support else "object" if score < th.object else "stand_aside"
     reasons.sort(key=lambda r: -abs(r.contribution))
     offer = 0
-    if stance == "support" and params.level(level).troops and iso3 not in (f.requester, f.location_state):
+    if stance == "support" and params.level(level).troops and iso3 not in f.parties and iso3 != f.requester:
         prof = params.member(iso3)
         offer = int(prof.min_contingent.value) if prof else 100
     return MemberVote(iso3, level, stance, round(score, 4), tuple(reasons), offer)
@@ -289,8 +336,18 @@ def _check_policy_sources(dataset: Dataset) -> None:
     _policy_sources_checked(dataset.directory, frozenset(dataset.sources))
 
 
-def personnel_of(dataset: Dataset) -> dict[str, float]:
-    """Each state's latest active-personnel figure (the calibrated model reads the latest; see docs/data/figures.md)."""
-    return {
-        s.iso3: float(q.value) for s in dataset.states if (q := s.military_personnel.latest()) is not None
-    }
+def personnel_of(dataset: Dataset, day: dt.date | None = None) -> dict[str, float]:
+    """Each state's active-personnel figure on ``day`` (the figure of that year or the latest earlier one;
+    the earliest figure where every figure is later, marked so in docs/data/figures.md); the latest without
+    a day."""
+    out: dict[str, float] = {}
+    for s in dataset.states:
+        series = s.military_personnel
+        q = (
+            series.latest()
+            if day is None
+            else (series.at(day) or (series.points[0] if series.points else None))
+        )
+        if q is not None:
+            out[s.iso3] = float(q.value)
+    return out

@@ -7,6 +7,7 @@ assumed with a rationale. Nothing here is keyed by an episode: the model sees on
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal, get_args
 
 from pydantic import Field, model_validator
@@ -17,6 +18,7 @@ Factor = Literal[
     "treaty_coverage",
     "article_invoked",
     "self_interest",
+    "own_request",
     "alignment",
     "lead_state",
     "ties_to_aggressor",
@@ -62,10 +64,37 @@ class Thresholds(Justified):
         return self
 
 
+class Change(Justified):
+    """A dated change of a member attribute: from ``since`` on, ``value`` (sourced, or assumed with a reason)."""
+
+    since: dt.date
+    value: float
+
+
 class Attribute(Justified):
-    """One sourced or assumed value of a member attribute."""
+    """One sourced or assumed value of a member attribute, with its dated changes (oldest first): the value
+    holds until the first change, each change from its day on."""
 
     value: float
+    changes: tuple[Change, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered_changes(self) -> Attribute:
+        for a, b in zip(self.changes, self.changes[1:], strict=False):
+            if b.since <= a.since:
+                raise ValueError(f"changes must be oldest first ({b.since} after {a.since})")
+        return self
+
+    def on(self, day: dt.date | None) -> float:
+        """The value on ``day`` (the latest value when no day is given)."""
+        if day is None:
+            return self.changes[-1].value if self.changes else self.value
+        out = self.value
+        for c in self.changes:
+            if c.since > day:
+                break
+            out = c.value
+        return out
 
 
 class MemberProfile(Frozen):

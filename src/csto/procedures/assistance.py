@@ -74,6 +74,7 @@ class AssistanceRequest(_CaseWithDecision):
                     aggressor_is_member=bool(action.get("aggressor_is_member", False)),
                     recognised_territory=bool(action.get("recognised_territory", True)),
                     framed_as_armed_attack=bool(action.get("framed_as_armed_attack", False)),
+                    attacked_is_member=sit.is_member(attacked),
                 )
             )
             cite = sit.cite("cst", "4")

@@ -8,17 +8,14 @@ security, stability, territorial integrity and sovereignty, and help at the atta
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import get_args
 
+from csto.model.episodes import CrisisKind
 from csto.rules.core import ALLOWED, Situation, Verdict, rule
 from csto.rules.membership import taking_part
 
-CRISIS_KINDS = (
-    "external_attack",
-    "incursion",
-    "internal_unrest",
-    "member_vs_member",
-    "unrecognised_territory",
-)
+#: The kinds of crisis the rules tell apart (those of the episode record).
+CRISIS_KINDS: tuple[str, ...] = get_args(CrisisKind)
 
 
 @rule(
@@ -56,6 +53,35 @@ def may_request_art2_assistance(sit: Situation, requester: str) -> Verdict:
             "request consultations instead",
         )
     return ALLOWED
+
+
+@rule(
+    "cst-art2-measures-ceiling",
+    "cst",
+    "2",
+    "What a consultation can lead to: assistance measures where the consultation article provides them (CST "
+    "Art. 2 since the 2010 amendments took effect); reinforcement of the member's own territory where the "
+    "treaty binds the parties to mutual aid in building their capacity to resist attack (NATO Art. 3, the "
+    "basis of the deployments agreed after NATO Art. 4 consultations); otherwise a mission at most.",
+)
+def consultation_ceiling(sit: Situation) -> str:
+    """The highest rung a consultation (or an Art. 2 request) may reach on ``sit``'s day."""
+    if sit.has_code("cst", "2", "assistance_measures"):
+        return "assistance"
+    if any("self_help_and_mutual_aid" in p.version.codes for p in sit.alliance.provisions):
+        return "deployment"
+    return "mission"
+
+
+def response_ceiling(sit: Situation, case_kind: str, article: str | None) -> str:
+    """The highest rung a crisis case may reach: a request under the collective-defence article up to a
+    deployment (Art. 4 with Art. 6), one under the consultation article or a consultation as
+    ``consultation_ceiling``, a draft statement only a statement."""
+    if case_kind == "assistance" and article == "art4":
+        return "deployment"
+    if case_kind in ("assistance", "consultation"):
+        return consultation_ceiling(sit)
+    return "statement"
 
 
 @rule(
@@ -100,9 +126,16 @@ def art4_scope(
     aggressor_is_member: bool,
     recognised_territory: bool,
     framed_as_armed_attack: bool,
+    attacked_is_member: bool = True,
 ) -> Verdict:
     if kind not in CRISIS_KINDS:
         return sit.refuse("cst-art4-scope", f"unknown kind of crisis '{kind}'")
+    if not attacked_is_member:
+        return sit.refuse(
+            "cst-art4-scope",
+            "the fighting is on the territory of a state that is not a party: collective defence answers an "
+            "attack on a party, and does not cover a party's own war against a non-member",
+        )
     if not recognised_territory or kind == "unrecognised_territory":
         return sit.refuse(
             "cst-art4-scope",
@@ -118,6 +151,20 @@ def art4_scope(
     armed_attack = sit.has_code("cst", "4", "armed_attack_included")
     if kind == "external_attack":
         return ALLOWED
+    if kind == "threat_of_incursion":
+        return sit.refuse(
+            "cst-art4-scope",
+            "no armed attack has taken place yet: a threat is a matter for Art. 2 consultations, not for "
+            "collective defence",
+        )
+    if kind == "terrorist_attack":
+        if armed_attack:
+            return ALLOWED
+        return sit.refuse(
+            "cst-art4-scope",
+            "a terrorist attack by non-state groups is not aggression by a state or group of states, the only "
+            "case the article covered before the 2010 amendments took effect",
+        )
     if kind == "incursion":
         if armed_attack:
             return ALLOWED
@@ -126,7 +173,7 @@ def art4_scope(
             "an incursion by non-state armed groups is not aggression by a state or group of states, the only "
             "case the article covered before the 2010 amendments took effect",
         )
-    # internal unrest
+    # internal unrest, or a mutiny or coup attempt by part of the member's own forces
     if armed_attack and framed_as_armed_attack:
         return ALLOWED
     if armed_attack:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from csto.game.features import belligerents
 from csto.game.scenario import Scenario
 from csto.game.tasking import force_for, personnel_needed, standing_offer
 from csto.model import RESPONSE_LADDER, Dataset
@@ -87,7 +88,7 @@ def setup_kernel(ds: Dataset, params: PolicyParams, sc: Scenario, members: list[
             vals = factor_values(m, lv, feats, params, None)
             V[i, j] = [vals[f] for f in FACTORS]
         prof = params.member(m)
-        if m != lead and lead_in and m not in (feats.requester, feats.location_state):
+        if m != lead and lead_in and m not in feats.parties and m != feats.requester:
             pull[i] = prof.lead_pull.value if prof is not None else 0.5
     used = set(np.flatnonzero(np.any(V != 0.0, axis=(0, 1))).tolist())
     if lead_in and np.any(pull != 0.0):
@@ -232,8 +233,8 @@ def _deployment(ds: Dataset, params: PolicyParams, sc: Scenario, order: list[str
     force = next((f for f in view.forces if f.id == force_id), None)
     needed = personnel_needed(params, sc, force)
     offer = np.array([standing_offer(params, m) for m in order])
-    feats_parties = {sc.request.state, sc.location.state}
-    can_offer = np.array([m not in feats_parties for m in order])
+    fighting = belligerents(sc)[0] | {sc.request.state}
+    can_offer = np.array([m not in fighting for m in order])
     from csto.procedures import Engine
 
     eng = Engine(ds)

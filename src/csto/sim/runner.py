@@ -27,6 +27,9 @@ class Prepared:
     parties: set[str]
     ladder: list[str]
     feats: CrisisFeatures
+    #: the case was opened on someone's own initiative: a trial whose soundings find no rung that passes
+    #: opens nothing (level none), which the kernel's ladder gives by adopting no rung
+    initiative: bool = False
 
 
 def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prepared | None:
@@ -37,7 +40,8 @@ def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prep
         c = state.case
         return c is not None and any(e.type == "SessionConvened" for e in c.history)
 
-    play(state, ModelPlayer(params, draw), until=convened)
+    player = ModelPlayer(params, draw, always_initiate=True)
+    play(state, player, until=convened)
     c = state.case
     if c is None or not convened(state):
         return None
@@ -51,6 +55,7 @@ def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prep
         parties=seq.parties(state),
         ladder=seq.ladder(state),
         feats=state.features(),
+        initiative=player.initiated,
     )
 
 
