@@ -17,6 +17,13 @@ from tests.web.conftest import free_port
 @contextmanager
 def serve(db: str) -> Iterator[str]:
     """``csto serve --db DB`` on a free port; yields the base URL; stopped on exit."""
+    with serve_process(db) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def serve_process(db: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``csto serve --db DB`` on a free port; yields the base URL and the process; stopped on exit."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from csto.cli import main; main()", "serve", "--db", db, "--port", str(port)],
@@ -39,7 +46,7 @@ def serve(db: str) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("csto serve did not answer /api/health within 60 s")
             time.sleep(0.2)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:

@@ -15,10 +15,15 @@ from csto.ledger import open_ledger
 from tests.web.conftest import PASSWORD, Api, FakeClock, make_app
 
 
-def test_health_reports_the_apps_state(client: TestClient) -> None:
-    h = client.get("/api/health").json()
+def test_health_reports_the_apps_state_to_control_only(api: Api) -> None:
+    h = api.get("ctl", "/api/health").json()
     assert h["status"] == "ok" and h["alliance"] == "csto" and h["database"] == "sqlite"
-    assert h["schema_version"] == 2 and h["ledger_events"] == 0 and h["exercises"] == 0
+    assert h["schema_version"] == 3 and h["ledger_events"] == 0 and h["exercises"] == 0
+    assert h["ledger_head"] is None
+    # anyone else learns that the server is up, nothing more (issue 20)
+    assert api.client.get("/api/health").json() == {"status": "ok"}
+    for user in ("sg", "kaz", "obs"):
+        assert api.get(user, "/api/health").json() == {"status": "ok"}, user
 
 
 def test_openapi_is_served(client: TestClient) -> None:
@@ -42,13 +47,13 @@ def test_the_api_needs_a_valid_bearer_token(client: TestClient) -> None:
     assert client.get("/api/exercises", headers={"Authorization": "Basic abc"}).status_code == 401
 
 
-def test_expired_tokens_are_refused(web_db: str) -> None:
+def test_tokens_last_the_session_minutes_and_expired_ones_are_refused(web_db: str) -> None:
     clock = FakeClock()
-    with TestClient(make_app(web_db, clock=clock)) as client:
+    with TestClient(make_app(web_db, clock=clock, session_ttl_s=45 * 60)) as client:
         r = client.post("/api/token", json={"username": "kaz", "password": PASSWORD})
-        assert dt.datetime.fromisoformat(r.json()["expires_at"]) == clock() + dt.timedelta(hours=12)
+        assert dt.datetime.fromisoformat(r.json()["expires_at"]) == clock() + dt.timedelta(minutes=45)
         headers = {"Authorization": f"Bearer {r.json()['token']}"}
-        clock.advance(hours=12, seconds=-1)
+        clock.advance(minutes=45, seconds=-1)
         assert client.get("/api/me", headers=headers).status_code == 200
         clock.advance(seconds=1)
         r = client.get("/api/me", headers=headers)
@@ -112,7 +117,7 @@ def test_a_whole_exercise_on_postgresql(postgres_url: str) -> None:
     app = make_app(postgres_url)
     with TestClient(app) as c:
         api = Api(c)
-        assert c.get("/api/health").json()["database"] == "postgresql"
+        assert api.get("ctl", "/api/health").json()["database"] == "postgresql"
         check_played(api, play_to_deployment(api))
 
 

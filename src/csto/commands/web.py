@@ -1,4 +1,4 @@
-"""``csto serve`` (the exercise room) and ``csto users add|list|remove`` (its accounts).
+"""``csto serve`` (the exercise room) and ``csto users add|list|remove|revoke`` (its accounts and their access).
 
 Thin: the app is ``csto.web.create_app``; accounts live in ``csto.web.store``. Both need the web extra
 (``require_extra`` first, so a missing one is one line); FastAPI, uvicorn and argon2 load inside the
@@ -123,6 +123,28 @@ def users_remove(username: str, db: RoomDbOpt = DEFAULT_ROOM_DB, json_out: JsonO
         console().print(f"Removed {username}")
 
 
+@users.command("revoke")
+def users_revoke(username: str, db: RoomDbOpt = DEFAULT_ROOM_DB, json_out: JsonOpt = False) -> None:
+    """End every API token and page session of an account at once; the account stays (it may log in again)."""
+    from csto.errors import InputError
+
+    ledger, store = _store(db)
+    try:
+        if store.user(username) is None:
+            raise InputError(
+                f"no user '{username}'", field="username", expected="a name from `csto users list`"
+            )
+        ended = store.revoke_user(username)
+    finally:
+        ledger.close()
+    if json_out:
+        print_json({"revoked": username, **ended})
+    else:
+        console().print(
+            f"Revoked {username}: {ended['tokens']} API token(s), {ended['sessions']} session(s) ended"
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(users, name="users")
 
@@ -134,8 +156,17 @@ def register(app: typer.Typer) -> None:
         alliance: AllianceOpt = "csto",
         data_dir: DataOpt = None,
         session_minutes: Annotated[
-            int, typer.Option("--session-minutes", min=1, help="how long a login lasts")
+            int,
+            typer.Option("--session-minutes", min=1, max=525_600, help="how long a login or API token lasts"),
         ] = 480,
+        secure_cookies: Annotated[
+            bool,
+            typer.Option(
+                "--secure-cookies",
+                help="mark the session cookie Secure and send HSTS: use it whenever the room is reached over "
+                "HTTPS (behind a TLS proxy); browsers then never send the cookie over plain HTTP",
+            ),
+        ] = False,
     ) -> None:
         """The exercise room: a web app and REST API at http://HOST:PORT (OpenAPI at /docs)."""
         require_extra("web", "csto serve")
@@ -143,7 +174,13 @@ def register(app: typer.Typer) -> None:
 
         from csto.web import create_app
 
-        web = create_app(db, alliance=alliance, data_dir=data_dir, session_ttl_s=session_minutes * 60)
+        web = create_app(
+            db,
+            alliance=alliance,
+            data_dir=data_dir,
+            session_ttl_s=session_minutes * 60,
+            secure_cookies=secure_cookies,
+        )
         console().print(f"csto exercise room on http://{host}:{port}  (API docs at /docs)")
         if not web.state.csto.store.users():
             console().print(

@@ -11,18 +11,21 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from csto import __version__
 from csto.ledger.sql import open_ledger
 from csto.web import errors, inputs
+from csto.web.headers import SecurityHeaders, docs_page
 from csto.web.render import make_templates
 from csto.web.routers import auth, data, exercises, ledger, moves, pages, room_pages
 from csto.web.schemas import COMMON_RESPONSES
 from csto.web.state import AppState, load_data
 from csto.web.store import Clock, Store, migrate, utcnow
+from csto.web.throttle import HashGate, LoginThrottle
 
 HERE = Path(__file__).parent
 #: How long a login on the pages lasts (``csto serve --session-minutes``).
@@ -37,10 +40,14 @@ def create_app(
     secret: str | None = None,
     session_ttl_s: int = SESSION_TTL_S,
     clock: Clock = utcnow,
+    secure_cookies: bool = False,
+    hash_slots: int = 2,
 ) -> FastAPI:
     """The exercise room on the ledger at ``db`` (a SQLite path or a PostgreSQL URL).
 
-    ``clock`` says what time it is for sessions and API tokens (tests pass a fake one and move it).
+    ``clock`` says what time it is for sessions, API tokens and the login throttle (tests pass a fake one and
+    move it). ``secure_cookies`` marks the session cookie Secure and sends HSTS: set it when the room is
+    served over TLS (``csto serve --secure-cookies``). ``hash_slots`` bounds the password hashes at once.
     """
     ds, params, scenarios = load_data(alliance, None if data_dir is None else str(data_dir))
     ledger_db = open_ledger(db)
@@ -54,7 +61,14 @@ def create_app(
         "Authenticate with POST /api/token, then send `Authorization: Bearer <token>`.",
         responses=COMMON_RESPONSES,
         dependencies=[Depends(inputs.screen)],
+        docs_url=None,  # served below: the page whose inline script the CSP allows by hash
     )
+    docs_html, docs_policy = docs_page("/openapi.json", app.title + " - Swagger UI")
+
+    async def docs(request: Request) -> Response:
+        return HTMLResponse(docs_html)
+
+    app.add_route("/docs", docs, include_in_schema=False)
     app.state.csto = AppState(
         ledger=ledger_db,
         store=store,
@@ -63,6 +77,8 @@ def create_app(
         scenarios=scenarios,
         session_ttl_s=session_ttl_s,
         clock=clock,
+        throttle=LoginThrottle(clock),
+        gate=HashGate(slots=hash_slots),
     )
     app.state.templates = make_templates()
     app.add_middleware(
@@ -71,6 +87,13 @@ def create_app(
         max_age=session_ttl_s,
         same_site="strict",
         session_cookie="csto_session",
+        https_only=secure_cookies,
+    )
+    app.add_middleware(
+        SecurityHeaders,
+        docs_path="/docs",
+        docs_policy=docs_policy,
+        tls=secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)

@@ -10,6 +10,7 @@ for a grant-less route that is not on its short list of public ones (deny by def
 # No ``from __future__ import annotations``: FastAPI reads the signature of ``Requirement.__call__``, and an
 # instance has no ``__globals__`` in which string annotations could be resolved.
 
+import datetime as dt
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,48 +41,51 @@ State = Annotated[AppState, Depends(app_state)]
 
 
 # ---------------------------------------------------------------------- who is asking
-def bearer_user(request: Request) -> User:
-    """The user of a bearer token (API routes)."""
+def bearer_token(request: Request) -> str:
+    """The bearer token the request carries (``Unauthenticated`` without one)."""
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("send Authorization: Bearer <token> (POST /api/token)")
-    user = app_state(request).store.token_user(token.strip())
+    return token.strip()
+
+
+def bearer_user(request: Request) -> User:
+    """The user of a bearer token (API routes): unknown, revoked or expired tokens are refused."""
+    user = app_state(request).store.token_user(bearer_token(request))
     if user is None:
-        raise Unauthenticated("the token is unknown or has expired")
+        raise Unauthenticated("the token is unknown, revoked or expired")
     return user
 
 
 def session_user(request: Request) -> User:
-    """The user of a signed session cookie; a session older than its lifetime (on the app's clock) is over."""
+    """The user of the session cookie's server-side session: one ended by logout, revoked by ``csto users
+    revoke`` or older than its lifetime (on the app's clock) logs no one in, even from a saved cookie."""
     st = app_state(request)
-    name = request.session.get("user")
-    issued = request.session.get("issued", 0)
-    now = int(st.clock().timestamp())
-    if not name:
+    sid = request.session.get("sid")
+    if not sid:
         raise Unauthenticated("log in")
-    if now - int(issued) > st.session_ttl_s:
-        end_session(request)
-        raise Unauthenticated("the session has expired: log in again")
-    user = st.store.user(str(name))
+    user = st.store.session_user(str(sid))
     if user is None:
         end_session(request)
-        raise Unauthenticated("log in")
+        raise Unauthenticated("the session has ended or expired: log in again")
     return user
 
 
 def start_session(request: Request, user: User) -> None:
-    """Log ``user`` in: a fresh session, issued now on the app's clock, with a fresh CSRF token."""
+    """Log ``user`` in: a fresh server-side session, issued now on the app's clock, with a fresh CSRF token."""
+    st = app_state(request)
     request.session.clear()
-    request.session["user"] = user.username
-    request.session["issued"] = int(app_state(request).clock().timestamp())
+    request.session["sid"] = st.store.start_session(user.username, dt.timedelta(seconds=st.session_ttl_s))
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 def end_session(request: Request) -> None:
-    """End the login but keep the CSRF token, so that a login form already on screen still works."""
-    request.session.pop("user", None)
-    request.session.pop("issued", None)
+    """End the login, on the server too, but keep the CSRF token, so that a login form already on screen
+    still works."""
+    sid = request.session.pop("sid", None)
+    if sid:
+        app_state(request).store.end_session(str(sid))
 
 
 # ---------------------------------------------------------------------- what they may do

@@ -16,6 +16,7 @@ from csto.web import roles
 from csto.web.deps import Unauthenticated
 from csto.web.render import maybe_user, render
 from csto.web.state import NotFound
+from csto.web.throttle import Busy, TooManyAttempts
 
 log = logging.getLogger("csto.web")
 
@@ -50,6 +51,16 @@ async def _not_found(request: Request, exc: NotFound) -> Response:
     return render(
         request, "error.html", maybe_user(request), status=404, title="Not found", message=exc.message
     )
+
+
+async def _throttled(request: Request, exc: TooManyAttempts | Busy) -> Response:
+    status, kind = (429, "too_many_attempts") if isinstance(exc, TooManyAttempts) else (503, "busy")
+    headers = {"Retry-After": str(exc.retry_after_s)}
+    if wants_json(request):
+        return JSONResponse({"error": kind, "detail": str(exc)}, status_code=status, headers=headers)
+    page = render(request, "error.html", None, status=status, title="Try again later", message=str(exc))
+    page.headers.update(headers)
+    return page
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -99,6 +110,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Unauthenticated, _unauth)  # type: ignore[arg-type]
     app.add_exception_handler(roles.Forbidden, _forbidden)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(TooManyAttempts, _throttled)  # type: ignore[arg-type]
+    app.add_exception_handler(Busy, _throttled)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _crash)

@@ -79,6 +79,11 @@ GRANTS: tuple[Grant, ...] = (
         {"control": "-", "secretary_general": "-", "delegation": "-"},
     ),
     Grant(
+        "server.details",
+        "Read the server's details on /api/health (database, schema, ledger head, counts)",
+        {"control": "-"},
+    ),
+    Grant(
         "ledger.verify",
         "Verify the ledger's hash chain",
         {"control": "-", "secretary_general": "-", "delegation": "-", "observer": "-"},

@@ -19,6 +19,7 @@ from csto.policy import PolicyParams, load_policy
 from csto.sim.catalog import bundled
 from csto.web.room import Room
 from csto.web.store import Clock, Store, utcnow
+from csto.web.throttle import HashGate, LoginThrottle
 
 
 class NotFound(CstoError):
@@ -38,6 +39,9 @@ class AppState:
     clock: Clock = utcnow
     rooms: dict[str, Room] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: failed logins per account and address, and the bound on password hashes at once (``throttle``)
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    gate: HashGate = field(default_factory=HashGate)
 
     def room(self, ex_id: str) -> Room:
         with self.lock:

@@ -50,14 +50,22 @@ users_table = sa.Table(
     sa.Column("state", sa.String(3), nullable=True),
     sa.Column("created_at", sa.Text(), nullable=False),
 )
-tokens_table = sa.Table(
-    "web_tokens",
-    meta,
-    sa.Column("token_hash", sa.String(64), primary_key=True),
-    sa.Column("username", sa.String(32), nullable=False, index=True),
-    sa.Column("created_at", sa.Text(), nullable=False),
-    sa.Column("expires_at", sa.Text(), nullable=False),
-)
+
+
+def _secrets_table(name: str) -> sa.Table:
+    """A table of a user's bearer secrets (API tokens, page sessions): only their SHA-256 digest is kept."""
+    return sa.Table(
+        name,
+        meta,
+        sa.Column("token_hash", sa.String(64), primary_key=True),
+        sa.Column("username", sa.String(32), nullable=False, index=True),
+        sa.Column("created_at", sa.Text(), nullable=False),
+        sa.Column("expires_at", sa.Text(), nullable=False),
+    )
+
+
+tokens_table = _secrets_table("web_tokens")
+sessions_table = _secrets_table("web_sessions")
 exercises_table = sa.Table(
     "web_exercises",
     meta,
@@ -78,10 +86,15 @@ def _m2(conn: Connection) -> None:
     exercises_table.create(conn)
 
 
+def _m3(conn: Connection) -> None:
+    sessions_table.create(conn)
+
+
 #: (version, name, upgrade): append only; never edit one that has shipped.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "accounts, tokens and settings", _m1),
     (2, "exercise index", _m2),
+    (3, "web sessions held on the server (revocable)", _m3),
 )
 
 #: What time it is (UTC, timezone-aware); the app and its store take one, tests pass a fake.
@@ -209,9 +222,18 @@ class Store:
 
     def remove_user(self, username: str) -> bool:
         with self.engine.begin() as conn:
-            conn.execute(tokens_table.delete().where(tokens_table.c.username == username))
+            for t in (tokens_table, sessions_table):
+                conn.execute(t.delete().where(t.c.username == username))
             n = conn.execute(users_table.delete().where(users_table.c.username == username)).rowcount
         return bool(n)
+
+    def revoke_user(self, username: str) -> dict[str, int]:
+        """End every API token and page session of ``username`` (the account stays): the counts ended."""
+        with self.engine.begin() as conn:
+            return {
+                kind: int(conn.execute(t.delete().where(t.c.username == username)).rowcount or 0)
+                for kind, t in (("tokens", tokens_table), ("sessions", sessions_table))
+            }
 
     def check_password(self, username: str, password: str) -> User | None:
         with self.engine.connect() as conn:
@@ -227,31 +249,62 @@ class Store:
             return None
         return User(r.username, r.role, r.state)
 
-    # ------------------------------------------------------------------ tokens
+    # ------------------------------------------------------------------ tokens and sessions
     def issue_token(self, username: str, ttl: dt.timedelta) -> tuple[str, dt.datetime]:
-        token = secrets.token_urlsafe(32)
+        """A new API token of ``username`` lasting ``ttl`` on the store's clock (only its digest is kept)."""
+        return self._issue(tokens_table, username, ttl)
+
+    def token_user(self, token: str) -> User | None:
+        """The user of an API token, or None if it is unknown, revoked or expired."""
+        return self._holder(tokens_table, token)
+
+    def revoke_token(self, token: str) -> bool:
+        """End one API token (``POST /api/logout``); False if it was not there."""
+        return self._end(tokens_table, token)
+
+    def start_session(self, username: str, ttl: dt.timedelta) -> str:
+        """A new page session of ``username``: its id goes into the signed cookie, its digest stays here."""
+        return self._issue(sessions_table, username, ttl)[0]
+
+    def session_user(self, sid: str) -> User | None:
+        """The user of a page session, or None if it was ended, revoked or has expired."""
+        return self._holder(sessions_table, sid)
+
+    def end_session(self, sid: str) -> bool:
+        """End one page session (the logout form): a copy of its cookie no longer logs anyone in."""
+        return self._end(sessions_table, sid)
+
+    def _issue(self, table: sa.Table, username: str, ttl: dt.timedelta) -> tuple[str, dt.datetime]:
+        secret = secrets.token_urlsafe(32)
         expires = self.clock() + ttl
         with self.engine.begin() as conn:
             conn.execute(
-                tokens_table.insert().values(
-                    token_hash=_digest(token),
+                table.delete().where(table.c.username == username, table.c.expires_at < now_text(self.clock))
+            )
+            conn.execute(
+                table.insert().values(
+                    token_hash=_digest(secret),
                     username=username,
                     created_at=now_text(self.clock),
                     expires_at=expires.isoformat(timespec="seconds"),
                 )
             )
-        return token, expires
+        return secret, expires
 
-    def token_user(self, token: str) -> User | None:
+    def _holder(self, table: sa.Table, secret: str) -> User | None:
         with self.engine.connect() as conn:
             r = conn.execute(
-                sa.select(tokens_table.c.expires_at, users_table)
-                .join(users_table, users_table.c.username == tokens_table.c.username)
-                .where(tokens_table.c.token_hash == _digest(token))
+                sa.select(table.c.expires_at, users_table)
+                .join(users_table, users_table.c.username == table.c.username)
+                .where(table.c.token_hash == _digest(secret))
             ).first()
         if r is None or dt.datetime.fromisoformat(r.expires_at) <= self.clock():
             return None
         return User(r.username, r.role, r.state)
+
+    def _end(self, table: sa.Table, secret: str) -> bool:
+        with self.engine.begin() as conn:
+            return bool(conn.execute(table.delete().where(table.c.token_hash == _digest(secret))).rowcount)
 
     # ------------------------------------------------------------------ exercises
     def add_exercise(self, ex_id: str, title: str, scenario: str, created_by: str) -> None:
