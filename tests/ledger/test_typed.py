@@ -41,6 +41,7 @@ def _smuggle(ledger: Ledger, raw: RawSQL, type_name: str, data: dict[str, object
         at=str(at),
         data_json=data_json,
         prev_hash=head.hash,
+        recorded_at=str(at),
     )
     raw._run(
         "INSERT INTO ledger_events (seq, stream, version, type, at, data, recorded_at, prev_hash, hash) "

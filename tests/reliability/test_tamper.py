@@ -2,7 +2,7 @@
 
 The ledger is the realistic one of the backup tests (played example scripts and a room drill, ~280
 events). For a seeded sample of events, one bit of one byte of one stored column (``data``, ``at``,
-``type``, ``stream``, ``hash`` or ``prev_hash``, in turn) is flipped with plain SQL through the database
+``type``, ``stream``, ``hash``, ``prev_hash`` or ``recorded_at``, in turn) is flipped with plain SQL through the database
 driver, and ``csto ledger verify --db … --json`` runs in-process. It must exit 1, report ``ok: false``,
 name the tampered event's seq as ``first_bad_seq`` with the events before it intact, and print no
 traceback. SQLite: 50 events, each on a fresh copy of the ledger. PostgreSQL: 10 events on one ledger,
@@ -37,7 +37,7 @@ from tests.reliability.test_backup import (
 
 pytestmark = pytest.mark.reliability
 
-COLUMNS = ("data", "at", "type", "stream", "hash", "prev_hash")
+COLUMNS = ("data", "at", "type", "stream", "hash", "prev_hash", "recorded_at")
 SQLITE_SAMPLE = 50
 POSTGRES_SAMPLE = 10
 

@@ -1,6 +1,9 @@
-"""``csto ledger``: show, verify, export and import the event ledger (``--db URL``, ``--json``).
+"""``csto ledger``: show, verify, export and import the event ledger (``--db URL``, ``--json``), and anchor it:
+``keygen`` makes a signing key, ``head --sign KEY`` writes a signed checkpoint, ``verify --checkpoint FILE``
+holds the ledger to one.
 
-Thin: every command opens the ledger through ``csto.ledger.open_ledger`` and renders the result.
+Thin: every command opens the ledger through ``csto.ledger.open_ledger`` and renders the result; signing and
+checking are ``csto.ledger.checkpoint``'s.
 SQLAlchemy and Rich load inside the command functions so ``csto --help`` stays fast; no ledger
 logic (hashing, checking, formats) lives here.
 """
@@ -96,8 +99,92 @@ def show(
 
 
 @app.command()
-def verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Walk the hash chain; exit 0 if it is intact, 1 naming the first bad event, 2 for an unknown type."""
+def keygen(
+    key: Annotated[Path, typer.Argument(help="Write the private key here (and its public key to KEY.pub).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Make an Ed25519 key pair for signing checkpoints; keep KEY away from the ledger's database."""
+    from csto.ledger.checkpoint import generate_key
+
+    kid = generate_key(key)
+    if as_json:
+        print_json({"key": str(key), "public_key": f"{key}.pub", "key_id": kid})
+    else:
+        typer.echo(f"key {kid}: private key {key} (keep it secret), public key {key}.pub")
+
+
+@app.command()
+def head(
+    db: DbOpt = DEFAULT_DB,
+    sign: Annotated[
+        Path | None, typer.Option("--sign", help="Sign a checkpoint of the head with this private key.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the signed checkpoint here (default: standard output)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The ledger's head (sequence number and hash); with --sign KEY, a signed checkpoint to keep elsewhere."""
+    from csto.errors import InputError
+
+    if sign is None:
+        if out is not None:
+            raise InputError("--out writes a signed checkpoint", field="--out", expected="--sign KEY with it")
+        with _open(db, create=False) as ledger:
+            report = ledger.verify()
+        if as_json:
+            print_json({"seq": report.count, "head_hash": report.head_hash, "intact": report.ok})
+        else:
+            state = "" if report.ok else f" (the chain breaks after it: {report.reason})"
+            typer.echo(f"seq {report.count}  head {report.head_hash or '-'}{state}")
+        return
+    from csto.ledger.checkpoint import load_private_key, sign_head
+
+    key = load_private_key(sign)
+    with _open(db, create=False) as ledger:
+        cp = sign_head(ledger, key)
+    if out is None:
+        sys.stdout.write(cp.to_json())
+        return
+    try:
+        out.write_text(cp.to_json(), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write there: {exc.strerror}", file=out, expected="a writable file path"
+        ) from None
+    if as_json:
+        print_json({**cp.to_dict(), "file": str(out)})
+    else:
+        typer.echo(f"checkpoint of seq {cp.seq} (head {cp.head_hash[:16]}…) signed by key {cp.key_id}: {out}")
+
+
+@app.command()
+def verify(
+    db: DbOpt = DEFAULT_DB,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint", help="Also hold the ledger to this signed checkpoint (ledger head --sign)."
+        ),
+    ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="The public key (KEY.pub) the checkpoint must be signed with."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Walk the hash chain; exit 0 if it is intact, 1 naming the first bad event, 2 for an unknown type.
+    With --checkpoint, exit 1 unless the ledger holds to it (not cut short, not rewritten before it)."""
+    if checkpoint is not None:
+        _verify_checkpoint(db, checkpoint, key, as_json)
+        return
+    if key is not None:
+        from csto.errors import InputError
+
+        raise InputError(
+            "--key checks a checkpoint's signature", field="--key", expected="--checkpoint FILE with it"
+        )
     with _open(db, create=False) as ledger:
         report = ledger.verify()
     if as_json:
@@ -119,6 +206,31 @@ def verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
         raise SystemExit(
             2 if report.unreadable else 1
         )  # not typer.Exit: csto.cli.main runs Typer in non-standalone mode
+
+
+def _verify_checkpoint(db: str, file: Path, key: Path | None, as_json: bool) -> None:
+    from csto.ledger.checkpoint import check, load_public_key, read_checkpoint
+
+    cp = read_checkpoint(file)
+    trusted = load_public_key(key) if key is not None else None
+    with _open(db, create=False) as ledger:
+        report = check(ledger, cp, trusted)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        pin = (
+            ""
+            if report.pinned
+            else f" (signed by the key it carries, {report.key_id}: pass --key to pin yours)"
+        )
+        out = (
+            f"checkpoint {file}: {report.reason}{pin}"
+            if report.ok
+            else f"checkpoint {file} refused: {report.reason}"
+        )
+        typer.echo(out, err=not report.ok)
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @app.command()

@@ -21,10 +21,11 @@ eventsourcing's good ideas: immutable events, a backend chosen by configuration 
 contract test class run against every backend.
 
 The hash of an event is SHA-256 over the canonical JSON (sorted keys, no whitespace, UTF-8) of
-``{"at", "data", "prev_hash", "seq", "stream", "type", "version"}``, ``at`` as
-``canonical_at`` text; the first ``prev_hash`` is 64 zeros (``GENESIS_HASH``). ``recorded_at`` is not
-hashed. ``verify()`` proves the stored chain is self-consistent; to detect a rewritten or cut tail,
-keep ``head().hash`` (or ``VerifyReport.head_hash``) somewhere else.
+``{"at", "data", "prev_hash", "recorded_at", "seq", "stream", "type", "version"}``, the times as
+``canonical_at`` text; the first ``prev_hash`` is 64 zeros (``GENESIS_HASH``). Ledgers written before
+``recorded_at`` was hashed may begin with events hashed without it (``csto.ledger.chain``). ``verify()``
+proves the stored chain is self-consistent; a rewritten or cut tail shows only against a signed checkpoint
+kept somewhere else (``csto.ledger.checkpoint``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ A record is checked as stored (text columns), not as parsed, so a tampered row t
 is reported rather than crashing the walk. In sequence, linked and with a hash that recomputes, a record
 is what its writer checked, so only whether its data reads through its class (``csto.events``) is asked;
 any other record goes through every check in turn to name the column at fault, and an unknown type is
-named with its seq. It must not read or write any database itself.
+named with its seq. A record's hash covers its ``recorded_at`` too; a ledger written before that may begin
+with legacy records (hashed without it), but once one record covers it every later one must. It must not
+read or write any database itself.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from csto.ledger.events import (
     canonical_at,
     canonical_json,
     hash_fields,
-    record_hash,
 )
 
 __all__ = ["ChainChecker", "ChainFault", "RawRecord"]
@@ -45,6 +46,7 @@ class RawRecord:
     data_json: str
     prev_hash: str
     hash: str
+    recorded_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +73,30 @@ class ChainChecker:
     last_seq: int = 0
     last_hash: str = GENESIS_HASH
     versions: dict[str, int] = field(default_factory=dict)
+    #: Whether a record whose hash covers ``recorded_at`` was seen (every later one must be such a record).
+    full: bool = False
+    #: How many legacy records (hashed without ``recorded_at``) the intact prefix holds.
+    legacy: int = 0
     #: Each event class's validator, by type, looked up once per walk.
     validators: dict[str, Any] = field(default_factory=dict)
 
     def check(self, rec: RawRecord) -> ChainFault | None:
         return self.check_row(
-            (rec.seq, rec.stream, rec.version, rec.type, rec.at, rec.data_json, None, rec.prev_hash, rec.hash)
+            (
+                rec.seq,
+                rec.stream,
+                rec.version,
+                rec.type,
+                rec.at,
+                rec.data_json,
+                rec.recorded_at,
+                rec.prev_hash,
+                rec.hash,
+            )
         )
 
     def check_row(self, row: Sequence[Any]) -> ChainFault | None:
-        """``check`` for a stored row in ``COLUMNS`` order (``recorded_at``, not hashed, is not looked at)."""
+        """``check`` for a stored row in ``COLUMNS`` order."""
         return self.walk((row,))
 
     def walk(self, rows: Iterable[Sequence[Any]]) -> ChainFault | None:
@@ -92,10 +108,10 @@ class ChainChecker:
         The walk keeps its state in locals (this loop is most of ``verify``'s time) and stores it back.
         """
         last_seq, last_hash, count = self.last_seq, self.last_hash, self.count
-        versions, validators = self.versions, self.validators
+        versions, validators, full = self.versions, self.validators, self.full
         try:
             for row in rows:
-                seq, stream, version, type_, at, data_json, _, prev_hash, digest = row
+                seq, stream, version, type_, at, data_json, recorded_at, prev_hash, digest = row
                 if (
                     seq == last_seq + 1
                     and prev_hash == last_hash
@@ -103,21 +119,24 @@ class ChainChecker:
                     and isinstance(at, str)
                     and _AT_MATCH(at)
                     and isinstance(data_json, str)
-                    and hash_fields(seq, stream, version, type_, at, data_json, prev_hash) == digest
+                    and isinstance(recorded_at, str)
+                    and _AT_MATCH(recorded_at)
+                    and hash_fields(seq, stream, version, type_, at, data_json, prev_hash, recorded_at)
+                    == digest
                     and _readable(validators, type_, data_json)
                 ):
-                    count, last_seq, last_hash = count + 1, seq, digest
+                    count, last_seq, last_hash, full = count + 1, seq, digest, True
                     versions[stream] = version
                     continue
-                self.last_seq, self.last_hash, self.count = last_seq, last_hash, count
+                self.last_seq, self.last_hash, self.count, self.full = last_seq, last_hash, count, full
                 fault = self._diagnose(
-                    RawRecord(seq, stream, version, type_, at, data_json, prev_hash, digest)
+                    RawRecord(seq, stream, version, type_, at, data_json, prev_hash, digest, recorded_at)
                 )
-                last_seq, last_hash, count = self.last_seq, self.last_hash, self.count
+                last_seq, last_hash, count, full = self.last_seq, self.last_hash, self.count, self.full
                 if fault is not None:
                     return fault
         finally:
-            self.last_seq, self.last_hash, self.count = last_seq, last_hash, count
+            self.last_seq, self.last_hash, self.count, self.full = last_seq, last_hash, count, full
         return None
 
     def _diagnose(self, rec: RawRecord) -> ChainFault | None:
@@ -165,21 +184,23 @@ class ChainChecker:
             at_ok = False
         if not at_ok:
             return fault("at", f"at is not a canonical UTC timestamp: {rec.at!r}")
-        recomputed = record_hash(
-            seq=rec.seq,
-            stream=rec.stream,
-            version=rec.version,
-            type=rec.type,
-            at=rec.at,
-            data_json=data_json,
-            prev_hash=rec.prev_hash,
-        )
-        if recomputed != rec.hash:
+        fields = (rec.seq, rec.stream, rec.version, rec.type, rec.at, data_json, rec.prev_hash)
+        recorded_ok = isinstance(rec.recorded_at, str) and _AT_MATCH(rec.recorded_at) is not None
+        recomputed = hash_fields(*fields, rec.recorded_at)
+        legacy = recomputed != rec.hash and hash_fields(*fields) == rec.hash
+        if legacy and self.full:
+            return fault(
+                "hash",
+                "hash leaves out recorded_at, but the events before it cover it (rehashed or recorded_at edited)",
+            )
+        if not legacy and recomputed != rec.hash:
             return fault(
                 "hash",
                 f"hash mismatch: stored {rec.hash[:12]}…, recomputed {recomputed[:12]}… "
-                "(the event's content was altered)",
+                "(the event's content or recorded_at was altered)",
             )
+        if not legacy and not recorded_ok:
+            return fault("recorded_at", f"recorded_at is not a canonical UTC timestamp: {rec.recorded_at!r}")
         try:
             parse(rec.type, data)
         except UnknownEventType:
@@ -190,6 +211,10 @@ class ChainChecker:
         self.last_seq = rec.seq
         self.last_hash = rec.hash
         self.versions[rec.stream] = rec.version
+        if legacy:
+            self.legacy += 1
+        else:
+            self.full = True
         return None
 
 

@@ -4,6 +4,10 @@ Holds the one definition of the canonical JSON and of the chain hash, so every b
 and the verifier agree byte for byte; ``body()`` reads an event's data through its class
 (``csto.events``). It must not touch a database or import anything above ``csto.events``; changing the
 hash input breaks every existing ledger.
+
+Two hash inputs exist. Every event written now is hashed with its ``recorded_at`` (all nine stored fields
+but the hash itself); ledgers written before that hash the other eight (``legacy_hash``). A chain may start
+with legacy events and go on with full ones, never the other way round (``csto.ledger.chain``).
 """
 
 from __future__ import annotations
@@ -93,35 +97,53 @@ def canonical_at(at: datetime) -> str:
 
 
 def record_hash(
-    *, seq: int, stream: str, version: int, type: str, at: str, data_json: str, prev_hash: str
+    *,
+    seq: int,
+    stream: str,
+    version: int,
+    type: str,
+    at: str,
+    data_json: str,
+    prev_hash: str,
+    recorded_at: str | None = None,
 ) -> str:
-    """SHA-256 (hex) of the canonical JSON object ``{at, data, prev_hash, seq, stream, type, version}``.
+    """SHA-256 (hex) of the canonical JSON object ``{at, data, prev_hash, recorded_at, seq, stream, type,
+    version}``; without ``recorded_at``, the legacy hash of the same object without that key.
 
-    ``at`` is the canonical ISO text (see ``canonical_at``) and ``data_json`` the canonical JSON text
-    of the event's data. The result equals ``sha256(canonical_json({...}).encode("utf-8"))`` with
-    ``data`` parsed back; the object is assembled from parts (keys already in sorted order) so the
-    data is not serialised twice.
+    ``at`` and ``recorded_at`` are canonical ISO text (see ``canonical_at``) and ``data_json`` the canonical
+    JSON text of the event's data. The result equals ``sha256(canonical_json({...}).encode("utf-8"))`` with
+    ``data`` parsed back; the object is assembled from parts (keys already in sorted order) so the data is
+    not serialised twice.
     """
-    return hash_fields(seq, stream, version, type, at, data_json, prev_hash)
+    return hash_fields(seq, stream, version, type, at, data_json, prev_hash, recorded_at)
 
 
 def hash_fields(
-    seq: int, stream: str, version: int, type: str, at: str, data_json: str, prev_hash: str
+    seq: int,
+    stream: str,
+    version: int,
+    type: str,
+    at: str,
+    data_json: str,
+    prev_hash: str,
+    recorded_at: str | None = None,
 ) -> str:
     """``record_hash`` with positional arguments (the verifier and reader call it once per row)."""
 
     # encode_basestring is what json.dumps(v, ensure_ascii=False) does for a str, without building an encoder.
     try:
         s = encode_basestring
+        rec = "" if recorded_at is None else f'"recorded_at":{s(recorded_at)},'
         text = (
-            f'{{"at":{s(at)},"data":{data_json},"prev_hash":{s(prev_hash)},"seq":{int(seq)},'
+            f'{{"at":{s(at)},"data":{data_json},"prev_hash":{s(prev_hash)},{rec}"seq":{int(seq)},'
             f'"stream":{s(stream)},"type":{s(type)},"version":{int(version)}}}'
         )
     except TypeError:  # a value that is not a str (a tampered row): hashed as json.dumps writes it
         d = json.dumps
+        rec = "" if recorded_at is None else f'"recorded_at":{d(recorded_at, ensure_ascii=False)},'
         text = (
             f'{{"at":{d(at, ensure_ascii=False)},"data":{data_json},"prev_hash":{d(prev_hash, ensure_ascii=False)},'
-            f'"seq":{int(seq)},"stream":{d(stream, ensure_ascii=False)},"type":{d(type, ensure_ascii=False)},'
+            f'{rec}"seq":{int(seq)},"stream":{d(stream, ensure_ascii=False)},"type":{d(type, ensure_ascii=False)},'
             f'"version":{int(version)}}}'
         )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -231,7 +253,8 @@ def _check_plain(value: Any, depth: int = 0) -> None:
 
 class StoredEvent(Event):
     """An ``Event`` as recorded: its global ``seq``, its ``version`` in its stream, when it was recorded,
-    and its place in the hash chain (``prev_hash`` → ``hash``). ``recorded_at`` is not hashed."""
+    and its place in the hash chain (``prev_hash`` → ``hash``). The hash covers ``recorded_at`` too, except in
+    events written before it did (see ``expected_hash``)."""
 
     seq: int = Field(ge=1)
     version: int = Field(ge=1)
@@ -296,17 +319,23 @@ class StoredEvent(Event):
         """The plain ``Event`` (stream, type, at, data), e.g. to append it to another ledger."""
         return Event(stream=self.stream, type=self.type, at=self.at, data=self.data)
 
-    def expected_hash(self) -> str:
-        """The hash recomputed from this record's content (equals ``hash`` for an intact record)."""
-        return record_hash(
-            seq=self.seq,
-            stream=self.stream,
-            version=self.version,
-            type=self.type,
-            at=canonical_at(self.at),
-            data_json=self.data_json(),
-            prev_hash=self.prev_hash,
+    def expected_hash(self, *, legacy: bool | None = None) -> str:
+        """The hash recomputed from this record's content (equals ``hash`` for an intact record): the full
+        hash (``recorded_at`` included), or the legacy one with ``legacy=True``; by default whichever
+        matches the stored hash, else the full one."""
+        fields = (
+            self.seq,
+            self.stream,
+            self.version,
+            self.type,
+            canonical_at(self.at),
+            self.data_json(),
+            self.prev_hash,
         )
+        full = hash_fields(*fields, canonical_at(self.recorded_at))
+        if legacy is None and full != self.hash and hash_fields(*fields) == self.hash:
+            return self.hash
+        return hash_fields(*fields) if legacy else full
 
     def to_record(self) -> dict[str, JsonValue]:
         """A plain JSON dict of every field, timestamps as canonical ISO text (the export line format)."""

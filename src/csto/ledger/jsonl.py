@@ -148,6 +148,7 @@ def _event_row(obj: dict[str, Any], lineno: int, checker: ChainChecker, refuse: 
         data_json=canonical_json(obj["data"]),
         prev_hash=obj["prev_hash"],
         hash=obj["hash"],
+        recorded_at=obj["recorded_at"],
     )
     fault = checker.check(record)
     if fault is not None:

@@ -74,15 +74,15 @@ def to_stored(row: Sequence[Any], *, display: str) -> StoredEvent:
     """
     seq, stream, version, type_, at, data_json, recorded_at, prev_hash, digest = row
     try:
-        if (
-            isinstance(data_json, str)
-            and hash_fields(seq, stream, version, type_, at, data_json, prev_hash) == digest
+        if isinstance(data_json, str) and (
+            hash_fields(seq, stream, version, type_, at, data_json, prev_hash, recorded_at) == digest
+            or hash_fields(seq, stream, version, type_, at, data_json, prev_hash) == digest  # legacy
         ):
             # The hash holds, so the text is canonical (no whitespace around it): the C scanner reads it
             # without json.loads's whitespace handling; trailing text falls through to the full check.
             data, end = scan_canonical(data_json, 0)
             when = datetime.fromisoformat(at)
-            recorded = datetime.fromisoformat(recorded_at)  # not hashed: checked as any input
+            recorded = datetime.fromisoformat(recorded_at)
             if isinstance(data, dict) and end == len(data_json) and when.tzinfo is recorded.tzinfo is UTC:
                 return StoredEvent.trusted(
                     seq,

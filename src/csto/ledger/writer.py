@@ -137,7 +137,9 @@ def commit_group(group: list[Append], txn: Txn, sql: Statements, *, display: str
                 for k, (ev, data_json, at) in enumerate(req.rows):
                     seq += 1
                     version = current + k + 1
-                    digest = hash_fields(seq, req.stream, version, ev.type, at, data_json, prev_hash)
+                    digest = hash_fields(
+                        seq, req.stream, version, ev.type, at, data_json, prev_hash, recorded_at
+                    )
                     records.append(
                         (seq, req.stream, version, ev.type, at, data_json, recorded_at, prev_hash, digest)
                     )
