@@ -7,6 +7,7 @@ commands so ``csto --help`` stays fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -167,6 +168,14 @@ def register(app: typer.Typer) -> None:
                 "HTTPS (behind a TLS proxy); browsers then never send the cookie over plain HTTP",
             ),
         ] = False,
+        checkpoint_key: Annotated[
+            Path | None,
+            typer.Option(
+                "--checkpoint-key",
+                help="the private key (csto ledger keygen) that signs a checkpoint of the ledger when an exercise "
+                "ends; without it the room keeps a key in its own database",
+            ),
+        ] = None,
     ) -> None:
         """The exercise room: a web app and REST API at http://HOST:PORT (OpenAPI at /docs)."""
         require_extra("web", "csto serve")
@@ -180,6 +189,7 @@ def register(app: typer.Typer) -> None:
             data_dir=data_dir,
             session_ttl_s=session_minutes * 60,
             secure_cookies=secure_cookies,
+            checkpoint_key=checkpoint_key,
         )
         console().print(f"csto exercise room on http://{host}:{port}  (API docs at /docs)")
         if not web.state.csto.store.users():

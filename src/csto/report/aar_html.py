@@ -80,9 +80,20 @@ def _header(aar: AarRecord) -> str:
             else "<span class=muted>none</span>",
         ),
         ("Ledger check", f"<span class={vcls}>{e(t.verified(ex.verified))}</span>"),
+        ("Checkpoint", e(t.checkpoint(ex))),
     ]
     cells = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<table class=kv><tbody>{cells}</tbody></table>"
+
+
+def _checkpoint(aar: AarRecord) -> str:
+    cp = aar.exercise.checkpoint
+    if cp is None:
+        return ""
+    return (
+        f"<h2>Checkpoint</h2>\n<p>{e(t.CHECKPOINT_NOTE)}</p>\n"
+        f"<pre class=hash id=checkpoint>{e(cp.file_text())}</pre>"
+    )
 
 
 def _seats(aar: AarRecord) -> str:
@@ -221,6 +232,7 @@ A <span class=dep-mark>⚑ {e(t.DEPARTED)}</span> marks a human vote that differ
 {_troops(aar, troop_curve_png(aar))}
 <h2>What was refused</h2>
 {_refusals(aar)}
+{_checkpoint(aar)}
 <footer>
 <p>Built from the exercise's ledger. The ledger head is the hash of its last event; a verified ledger is one
 whose hash chain was recomputed and found intact.</p>

@@ -242,6 +242,7 @@ def _header(w: _Writer, aar: AarRecord) -> None:
             ("Outcome", t.outcome(aar.outcome), False),
             ("Ledger head", ex.ledger_head or "none", False),
             ("Ledger check", t.verified(ex.verified), ex.verified is False),
+            ("Checkpoint", t.checkpoint(ex), False),
         ]
     )
 

@@ -25,6 +25,27 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Anchor(_Record):
+    """The signed checkpoint of the ledger made when the exercise ended (``csto.ledger.checkpoint``'s fields):
+    a copy kept elsewhere shows later, with ``csto ledger verify --checkpoint``, whether the record changed."""
+
+    format: str = ""
+    format_version: int = 0
+    ledger: str = ""
+    seq: int = 0
+    head_hash: str = ""
+    signed_at: str = ""
+    key_id: str = ""
+    public_key: str = ""
+    signature: str = ""
+
+    def file_text(self) -> str:
+        """The checkpoint as its file (what ``csto ledger verify --checkpoint FILE`` reads)."""
+        import json
+
+        return json.dumps(self.model_dump(), indent=2) + "\n"
+
+
 class ExerciseMeta(_Record):
     """Which exercise, on which scenario, when it ran, and the state of its ledger when the report was made."""
 
@@ -37,6 +58,7 @@ class ExerciseMeta(_Record):
     ended: datetime | None = None  # None: the exercise was still open
     ledger_head: str = ""
     verified: bool | None = None  # None: not checked
+    checkpoint: Anchor | None = None  # None: not ended yet (or the chain could not be anchored)
 
     @property
     def name(self) -> str:
@@ -211,6 +233,7 @@ class AarRecord(_Record):
                 ended=_when(_get(ex, "ended")),
                 ledger_head=_text(_get(ex, "ledger_head")),
                 verified=verified if isinstance(verified, bool) else None,
+                checkpoint=_anchor(_get(ex, "checkpoint")),
             ),
             seats=tuple(
                 SeatRow(
@@ -313,6 +336,16 @@ def hours_between(start: datetime | None, end: datetime | None) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------- reading a dict
+def _anchor(x: Any) -> Anchor | None:
+    """A checkpoint read from the room's dict; anything not of its shape reads as none."""
+    if not isinstance(x, Mapping):
+        return None
+    try:
+        return Anchor.model_validate(dict(x))
+    except ValueError:
+        return None
+
+
 def _get(d: Any, key: str) -> Any:
     return d.get(key) if isinstance(d, Mapping) else None
 

@@ -53,6 +53,25 @@ def verified(v: bool | None) -> str:
     return "not checked"
 
 
+def checkpoint(ex: ExerciseMeta) -> str:
+    """The end-of-exercise checkpoint in one line (or why there is none)."""
+    cp = ex.checkpoint
+    if cp is None:
+        return (
+            "none yet (signed when the exercise ends)"
+            if ex.ended is None
+            else "none (the chain was not intact)"
+        )
+    return f"seq {cp.seq}, head {cp.head_hash[:16]}..., signed by key {cp.key_id} at {cp.signed_at[:19]}Z"
+
+
+#: What the report says about keeping the checkpoint.
+CHECKPOINT_NOTE = (
+    "Keep a copy of this checkpoint away from the room's database: `csto ledger verify --checkpoint FILE "
+    "--key KEY.pub` then shows whether the ledger was cut short or rewritten before it."
+)
+
+
 def outcome(x: str | None) -> str:
     if not x:
         return "no outcome recorded"

@@ -19,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from csto import __version__
 from csto.ledger.sql import open_ledger
 from csto.web import errors, inputs
+from csto.web.anchor import room_key
 from csto.web.headers import SecurityHeaders, docs_page
 from csto.web.render import make_templates
 from csto.web.routers import auth, data, exercises, ledger, moves, pages, room_pages
@@ -42,12 +43,15 @@ def create_app(
     clock: Clock = utcnow,
     secure_cookies: bool = False,
     hash_slots: int = 2,
+    checkpoint_key: str | Path | None = None,
 ) -> FastAPI:
     """The exercise room on the ledger at ``db`` (a SQLite path or a PostgreSQL URL).
 
     ``clock`` says what time it is for sessions, API tokens and the login throttle (tests pass a fake one and
     move it). ``secure_cookies`` marks the session cookie Secure and sends HSTS: set it when the room is
     served over TLS (``csto serve --secure-cookies``). ``hash_slots`` bounds the password hashes at once.
+    ``checkpoint_key`` is the private key file that signs a checkpoint when an exercise ends (without one, a
+    key the room keeps in its settings).
     """
     ds, params, scenarios = load_data(alliance, None if data_dir is None else str(data_dir))
     ledger_db = open_ledger(db)
@@ -79,6 +83,7 @@ def create_app(
         clock=clock,
         throttle=LoginThrottle(clock),
         gate=HashGate(slots=hash_slots),
+        signing_key=room_key(store, checkpoint_key),
     )
     app.state.templates = make_templates()
     app.add_middleware(

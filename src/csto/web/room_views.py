@@ -19,6 +19,7 @@ from csto.events.floor import ModelExpected, StepRefused
 from csto.ledger.projections import troops_curve
 from csto.report.aar_record import (
     AarRecord,
+    Anchor,
     ExerciseMeta,
     RefusalRow,
     RoundRecord,
@@ -239,8 +240,10 @@ class RoomViews:
             for at, r in self.typed(StepRefused)
         ]
 
-    def aar_record(self, verified: bool | None, head: str | None) -> AarRecord:
-        """The typed record of the exercise for the after-action report."""
+    def aar_record(
+        self, verified: bool | None, head: str | None, checkpoint: dict[str, Any] | None = None
+    ) -> AarRecord:
+        """The typed record of the exercise for the after-action report (with its end-of-exercise checkpoint)."""
         st = self.state_
         c, d = st.case, st.deployment
         ended = next((e.at for e in self._events if e.type == "ExerciseEnded"), None)
@@ -255,6 +258,7 @@ class RoomViews:
                 ended=ended,
                 ledger_head=head or "",
                 verified=verified,
+                checkpoint=None if checkpoint is None else Anchor(**checkpoint),
             ),
             seats=tuple(SeatRow(**s) for s in self.seats()),
             timeline=tuple(

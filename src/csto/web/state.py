@@ -13,6 +13,7 @@ from typing import Any
 
 from csto.errors import CstoError
 from csto.game.scenario import Scenario
+from csto.ledger.checkpoint import Checkpoint
 from csto.ledger.sql import SqlLedger
 from csto.model import Dataset, load_dataset
 from csto.policy import PolicyParams, load_policy
@@ -42,6 +43,16 @@ class AppState:
     #: failed logins per account and address, and the bound on password hashes at once (``throttle``)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     gate: HashGate = field(default_factory=HashGate)
+    #: the key that signs a checkpoint of the ledger when an exercise ends (``csto.web.anchor``)
+    signing_key: Any = None
+
+    def anchor(self, room: Room) -> Checkpoint | None:
+        """The end-of-exercise checkpoint of ``room`` (signed once, when first asked after it ended)."""
+        from csto.web.anchor import anchor_if_ended, room_key
+
+        if self.signing_key is None:
+            self.signing_key = room_key(self.store, None)
+        return anchor_if_ended(self.store, self.ledger, self.signing_key, room)
 
     def room(self, ex_id: str) -> Room:
         with self.lock:

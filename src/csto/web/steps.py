@@ -88,10 +88,12 @@ def exercise_aar(st: AppState, room: Room) -> dict[str, Any]:
 
 
 def exercise_record(st: AppState, room: Room) -> AarRecord:
-    """The typed record of ``room`` for the after-action report, with the ledger verified now."""
+    """The typed record of ``room`` for the after-action report, with the ledger verified now and, once the
+    exercise has ended, the checkpoint signed at its end."""
     rep = st.ledger.verify()
+    cp = st.anchor(room)
     with room.lock:
-        return room.aar_record(rep.ok, rep.head_hash)
+        return room.aar_record(rep.ok, rep.head_hash, None if cp is None else cp.to_dict())
 
 
 def exercise_map(st: AppState, exercise: str | None) -> dict[str, Any]:

@@ -54,6 +54,7 @@ def api_step(ex_id: str, step: StepIn, user: ApiViewer, st: State) -> Any:
     room = st.room(ex_id)
     try:
         stored = take_step(user, room, step)
+        st.anchor(room)  # an "end" step: the exercise's checkpoint is signed now
     except (CstoError, RefusedError) as exc:
         code, body = step_error(exc)
         return JSONResponse(body, status_code=code)

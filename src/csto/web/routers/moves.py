@@ -52,6 +52,7 @@ def api_move(ex_id: str, body: MoveIn, user: Mover, st: State) -> Any:
     room = st.room(ex_id)
     try:
         stored = play(user, room, body.seat, str(body.kind), body.case, body.params)
+        st.anchor(room)  # the exercise may have ended: its checkpoint is signed now
     except roles.Forbidden as exc:
         return JSONResponse({"error": "forbidden", "detail": exc.reason}, status_code=403)
     except (CstoError, RefusedError) as exc:
@@ -82,6 +83,7 @@ async def page_move(request: Request, ex_id: str, user: PageMover, st: State) ->
             option = room.state_.option(seat, kind, case)
             params = read_form(option, form)
         play(user, room, seat, kind, case, params)
+        st.anchor(room)
     except RefusedError as exc:
         refusal = {**refusal_dict(exc.refused), "seat": seat, "move": kind}
     except InputError as exc:

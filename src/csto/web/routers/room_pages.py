@@ -86,7 +86,15 @@ def aar_page(request: Request, ex_id: str, user: PageViewer, st: State) -> HTMLR
     room.refresh()
     record = exercise_record(st, room)
     curve = base64.b64encode(troop_curve_png(record)).decode()
-    return render(request, "aar.html", user, a=record.to_dict(), room=room, curve=curve)
+    return render(
+        request,
+        "aar.html",
+        user,
+        a=record.to_dict(),
+        room=room,
+        curve=curve,
+        checkpoint=record.exercise.checkpoint,
+    )
 
 
 @router.get("/exercises/{ex_id}/aar.html")
