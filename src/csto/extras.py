@@ -19,6 +19,7 @@ OWN_MODULES: Final[dict[str, tuple[str, ...]]] = {
     "report": ("matplotlib", "fpdf"),
     "sweep": ("dask", "distributed", "SALib", "pyarrow", "pandas"),
     "web": ("fastapi", "starlette", "uvicorn", "jinja2", "argon2", "itsdangerous", "python_multipart"),
+    "calibrate": ("emcee",),
 }
 # extras that bring others: the room renders the after-action report (PNG charts, PDF)
 INCLUDES: Final[dict[str, tuple[str, ...]]] = {"web": ("report",)}

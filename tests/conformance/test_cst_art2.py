@@ -63,3 +63,12 @@ def test_nato_consultations_may_lead_to_reinforcing_the_ally_that_asked() -> Non
     eng = Engine(load_dataset("nato"))
     eng.replay([eng.open(dt.datetime(2022, 2, 24, 9, tzinfo=dt.UTC))])
     assert response_ceiling(eng.world.situation(), "consultation", None) == "deployment"
+
+
+@covers("cst-art2-measures-ceiling")
+def test_consultations_nobody_at_the_centre_asked_for_reach_a_mission_at_most(table) -> None:  # type: ignore[no-untyped-def]
+    from csto.rules.defence import response_ceiling
+
+    sit = table("2024-03-23").engine.world.situation()
+    assert response_ceiling(sit, "consultation", None, asked=False) == "mission"
+    assert response_ceiling(sit, "consultation", None, asked=True) == "assistance"

@@ -46,6 +46,22 @@ def run(
         bool, typer.Option("--engine", help="Run every trial through the reference engine, not the kernel.")
     ] = False,
     workers: WorkersOpt = None,
+    posterior: Annotated[
+        str | None,
+        typer.Option(
+            "--posterior",
+            help="A posterior file from 'csto calibrate' (default: the bundled one), or 'none' for the policy's "
+            "own uncalibrated weights.",
+        ),
+    ] = None,
+    why: Annotated[
+        bool,
+        typer.Option(
+            "--why",
+            help="Explain: each member's decisive factors in words, and the smallest one-feature changes of "
+            "the situation that change the most likely response (counterfactuals, on the kernel).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
     data: DataOpt = None,
     alliance: AllianceOpt = "csto",
@@ -61,7 +77,12 @@ def run(
     from csto.sim.chunks import default_workers
 
     n = default_workers() if workers is None else workers
-    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine, workers=n)
+    from csto.policy.posterior import Posterior, load_posterior
+
+    post: Posterior | str | None = "bundled"
+    if posterior is not None:
+        post = None if posterior.lower() == "none" else load_posterior(posterior)
+    result = run_crisis(ds, sc, trials=trials, seed=seed, engine=engine, workers=n, posterior=post)
     written = None
     if report is not None:
         from csto.report.crisis import write_report
@@ -70,12 +91,39 @@ def run(
     doc = result.to_dict()
     if written is not None:
         doc["report"] = str(written)
+    if why:
+        from csto.sim.counterfactuals import why as explain
+
+        doc["why"] = explain(ds, result)
     if json_out:
         print_json(doc)
         return
     render(doc, ds)
+    if why:
+        render_why(doc["why"], doc["level"])
     if written is not None:
         console().print(f"Report: {written}")
+
+
+def render_why(w: dict[str, Any], level: str) -> None:
+    """The explanation in words, then the counterfactuals as a table."""
+    c = console()
+    c.print("[bold]Why[/bold]")
+    c.print(w["decision"])
+    for line in w["members"]:
+        c.print(f"  • {line}")
+    if not w["counterfactuals"]:
+        c.print(f"No single change tried moves the most likely response away from {level}.")
+        return
+    from rich.table import Table
+
+    t = Table(title=f"What would change the answer ({level} now)", title_justify="left")
+    for col in ("Change", "Most likely", "Odds"):
+        t.add_column(col)
+    for cf in w["counterfactuals"]:
+        odds = " ".join(f"{k[:4]} {v:.2f}" for k, v in cf["probabilities"].items() if v >= 0.01)
+        t.add_row(cf["change"], cf["level"], odds)
+    c.print(t)
 
 
 def _stance(s: str) -> str:
@@ -185,12 +233,34 @@ def backtest(
     seed: SeedOpt = 0,
     json_out: JsonOpt = False,
     data: DataOpt = None,
-    alliance: AllianceOpt = "csto",
+    alliance: Annotated[
+        str | None,
+        typer.Option(
+            "--alliance",
+            help="Which bundled alliance dataset to use (default csto); with --loo: all (default), csto or nato.",
+        ),
+    ] = None,
+    loo: Annotated[
+        bool,
+        typer.Option(
+            "--loo",
+            help="Leave one out: refit the model without each episode in turn, predict it, and score it beside "
+            "three baselines (several minutes).",
+        ),
+    ] = False,
+    steps: Annotated[int, typer.Option("--steps", help="With --loo: sampler steps per fold.", min=50)] = 600,
+    workers: WorkersOpt = None,
 ) -> None:
     """Every episode in the data, predicted from its features alone, against the record."""
     from csto.model import load_dataset
     from csto.sim.backtest import run_backtest
 
+    if loo:
+        from csto.commands.calibration import loo as run_loo
+
+        run_loo(alliance or "all", seed, steps, workers, json_out)
+        return
+    alliance = alliance or "csto"
     result = run_backtest(load_dataset(alliance, data_dir=data), trials=trials, seed=seed)
     if json_out:
         print_json(result.to_dict())

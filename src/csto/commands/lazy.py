@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "sources": "record",
     "play": "engine",
     "backtest": "crisis",
+    "calibrate": "calibration",
     "scenarios": "crisis",
     "compare": "compare",
     "whatif": "whatif",

@@ -111,16 +111,18 @@ def lodging(st: CrisisState) -> list[Opening]:
     r = sc.request
     out: list[Opening] = []
     if r.to_organization and r.state is not None:
-        if r.article in ("art4", "art2"):
+        if r.article == "art4":
             out.append(
                 Opening(r.state, "request_assistance", request_params(sc), why="the request is lodged")
             )
+        # Art. 2 is the consultation article: an Art. 2 request, a request citing no article, and the
+        # fallback of a refused Art. 4 request all open the one consultation procedure
         out.append(
             Opening(
                 r.state,
                 "request_consultation",
                 {"subject": sc.title, "threat": sc.framing or sc.kind},
-                why="the requester asks for consultations",
+                why="the requester asks for consultations (Art. 2)",
             )
         )
     chair = st.chair()
@@ -151,8 +153,10 @@ def ceiling(st: CrisisState) -> str:
     c = st.case
     if c is None:
         return "none"
-    article = c.request.get("article") if c.kind == "assistance" else None
-    return response_ceiling(st.engine.world.situation(), c.kind, article)
+    request = getattr(c, "request", None) or {}
+    article = request.get("article") if c.kind == "assistance" else None
+    asked = request.get("requester") == st.scenario.request.state and st.scenario.request.to_organization
+    return response_ceiling(st.engine.world.situation(), c.kind, article, asked, consents(st))
 
 
 def ceiling_of(st: CrisisState, opening: Opening) -> str:
@@ -160,7 +164,21 @@ def ceiling_of(st: CrisisState, opening: Opening) -> str:
     kind = {"request_assistance": "assistance", "request_consultation": "consultation"}.get(
         opening.kind, "statement"
     )
-    return response_ceiling(st.engine.world.situation(), kind, opening.params.get("article"))
+    return response_ceiling(
+        st.engine.world.situation(), kind, opening.params.get("article"), not opening.initiative, consents(st)
+    )
+
+
+def consents(st: CrisisState) -> bool:
+    """Whether the member at the centre of the crisis would receive a mission it did not ask the organization
+    for: the crisis is on its territory and it sought help elsewhere (from an ally or the UN)."""
+    r = st.scenario.request
+    where = st.scenario.location.state
+    return (
+        st.engine.world.statuses.get(where) == "member"
+        and r.state == where
+        and r.addressed_to in ("ally", "lead_state", "un")
+    )
 
 
 def rungs_below(cap: str) -> list[str]:
@@ -175,9 +193,17 @@ def ladder(st: CrisisState) -> list[str]:
 
 
 def lodged_article(st: CrisisState) -> str:
+    """The article the lodged case stands on: the request's, consultations asked by the member at the centre
+    (Art. 2), or none (a case opened on someone's own initiative, or a draft statement)."""
     c = st.case
-    if c is not None and c.kind == "assistance":
-        return str(c.request.get("article", "none"))
+    if c is None:
+        return "none"
+    request = getattr(c, "request", None) or {}
+    if c.kind == "assistance":
+        return str(request.get("article", "none"))
+    r = st.scenario.request
+    if c.kind == "consultation" and r.to_organization and request.get("requester") == r.state:
+        return "art2"
     return "none"
 
 

@@ -156,7 +156,7 @@ def factor_values(
     elif iso3 == f.requester:
         values["self_interest"] = 1.0
     elif is_party:
-        values["own_request"] = wish_of_unasked(f)
+        values["own_request"] = wish_of_unasked(f, h)
     if not is_party:
         # Closeness matters in proportion to what is asked: little for a neutral call, fully for troops.
         values["alignment"] = 2.0 * (_pair(prof, "alignment", affected, 0.5, day) - 0.5) * max(h, 0.3)
@@ -194,15 +194,16 @@ def factor_values(
     return values
 
 
-def wish_of_unasked(f: CrisisFeatures) -> float:
-    """What a member at the centre of a crisis wants from the organization when it has not asked it:
-    a government handling trouble from inside that asked no one keeps its affairs to itself (-1); one
-    that appealed to an ally or to the UN wants help, if not this way (+0.5); one attacked from outside
-    that did not ask welcomes solidarity (+0.25)."""
+def wish_of_unasked(f: CrisisFeatures, h: float) -> float:
+    """What a member at the centre of a crisis wants from the organization when it has not asked it: one
+    that appealed to an ally or to the UN wants help, if not this way (+0.5); a government handling trouble
+    from inside (or a terrorist attack at home) that asked no one wants no collective step on it, the less
+    the more intrusive the step (-h, the rung's hostility: little for words, fully for troops); one attacked
+    from outside that did not ask welcomes solidarity (+0.25)."""
     if f.addressed_to in ("ally", "lead_state", "un"):
         return 0.5
-    if f.internal:
-        return -1.0
+    if f.internal or f.kind == "terrorist_attack":
+        return -h
     return 0.25
 
 

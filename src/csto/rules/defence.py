@@ -62,10 +62,22 @@ def may_request_art2_assistance(sit: Situation, requester: str) -> Verdict:
     "What a consultation can lead to: assistance measures where the consultation article provides them (CST "
     "Art. 2 since the 2010 amendments took effect); reinforcement of the member's own territory where the "
     "treaty binds the parties to mutual aid in building their capacity to resist attack (NATO Art. 3, the "
-    "basis of the deployments agreed after NATO Art. 4 consultations); otherwise a mission at most.",
+    "basis of the deployments agreed after NATO Art. 4 consultations); otherwise a mission at most. Help goes "
+    "only to a member that asked for it: consultations opened on another's initiative reach a mission at most, "
+    "and only where the member at the centre consents to one (it asked an ally or the UN for help); otherwise "
+    "a statement.",
+    uncertain=True,
+    basis="The treaties do not say what consultations may lead to; the ceilings follow the amended Art. 2's "
+    "'measures to assist' and NATO's practice after Art. 4 consultations (2003, 2022, 2025). That help needs "
+    "the helped member's request is read from Art. 4's 'at the request of the attacked member' and from every "
+    "recorded case, not from an express text on Art. 2.",
 )
-def consultation_ceiling(sit: Situation) -> str:
-    """The highest rung a consultation (or an Art. 2 request) may reach on ``sit``'s day."""
+def consultation_ceiling(sit: Situation, asked: bool = True, consents: bool = False) -> str:
+    """The highest rung a consultation (or an Art. 2 request) may reach on ``sit``'s day; ``asked`` is False
+    when the member at the centre of the crisis did not ask for it (a chair's own initiative), ``consents``
+    whether that member would receive a mission on its territory (it sought help elsewhere)."""
+    if not asked:
+        return "mission" if consents else "statement"
     if sit.has_code("cst", "2", "assistance_measures"):
         return "assistance"
     if any("self_help_and_mutual_aid" in p.version.codes for p in sit.alliance.provisions):
@@ -73,14 +85,16 @@ def consultation_ceiling(sit: Situation) -> str:
     return "mission"
 
 
-def response_ceiling(sit: Situation, case_kind: str, article: str | None) -> str:
+def response_ceiling(
+    sit: Situation, case_kind: str, article: str | None, asked: bool = True, consents: bool = False
+) -> str:
     """The highest rung a crisis case may reach: a request under the collective-defence article up to a
     deployment (Art. 4 with Art. 6), one under the consultation article or a consultation as
     ``consultation_ceiling``, a draft statement only a statement."""
     if case_kind == "assistance" and article == "art4":
         return "deployment"
     if case_kind in ("assistance", "consultation"):
-        return consultation_ceiling(sit)
+        return consultation_ceiling(sit, asked, consents)
     return "statement"
 
 

@@ -74,7 +74,13 @@ def normals(stream: np.random.SeedSequence, n: int, k: int) -> np.ndarray:
 
 
 def run_fused(
-    ds: Dataset, params: PolicyParams, sc: Scenario, ks: KernelSetup, stream: np.random.SeedSequence, n: int
+    ds: Dataset,
+    params: PolicyParams,
+    sc: Scenario,
+    ks: KernelSetup,
+    stream: np.random.SeedSequence,
+    n: int,
+    deploy: bool = True,
 ) -> KernelResult:
     """``n`` trials of the chunk whose stream is ``stream`` (``ks.prep`` set, at most 62 voters): the same
     outcomes as ``run_kernel`` on ``draw_chunk(stream, ...)``'s arrays, trial by trial."""
@@ -131,7 +137,7 @@ def run_fused(
         inject_fallback(sc, decided),
     )
     dep = np.flatnonzero(level == LEVEL_INDEX["deployment"])
-    if dep.size:
+    if dep.size and deploy:
         deploy_codes(
             ds,
             params,

@@ -106,9 +106,11 @@ def run_kernel(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
     members: list[str],
     setup: KernelSetup | None = None,
+    deploy: bool = True,
 ) -> KernelResult:
     """Decide every trial of ``arrays`` (``sample_draws``'s shapes); ``setup`` from ``setup_kernel`` spares
-    repeating the per-scenario work (a run's chunks share one)."""
+    repeating the per-scenario work (a run's chunks share one). ``deploy=False`` leaves the deployments'
+    arrivals and personnel out (the rung alone: no airlift is planned)."""
     weights, noise_all, timing = arrays
     T = weights.shape[0]
     nan = np.full(T, np.nan)
@@ -118,17 +120,51 @@ def run_kernel(
     if prep is None:
         return KernelResult(none, nan.copy(), nan.copy(), nan.copy(), np.zeros(T), np.zeros(T, dtype=bool))
     tm = params.timing
-    lead = params.lead_state
-    lead_in = ks.lead_in
+    th = params.thresholds
+    L = len(ks.ladder)
+    noise_t = noise_all.T[ks.noise_cols]  # (M, T), each voter's row contiguous whatever the input's layout
+    level, first, rounds, chosen = decide(ks, weights, noise_t, th.support, th.object, params.lead_state)
+    any_adopted = first < L
+    session = np.maximum(tm.session_hours + tm.session_hours_sd * timing[:, 0], 0.05)
+    per_round = np.maximum(np.maximum(tm.decision_hours + tm.decision_hours_sd * timing[:, 1], 0.2) / L, 0.05)
+    decided = session + rounds * per_round
+    decision_h = np.where(any_adopted, _r2(decided), np.nan)
+    # injects that would change the situation before the decision: let the engine run those trials
+    fallback = inject_fallback(sc, decided)
+    first_units = np.full(T, np.nan)
+    all_in = np.full(T, np.nan)
+    personnel = np.zeros(T)
+    dep = np.where(level == LEVEL_INDEX["deployment"])[0]
+    if dep.size and deploy:
+        _deploy(ds, params, sc, ks, chosen, dep, decided, timing, first_units, all_in, personnel, fallback)
+    return KernelResult(level, decision_h, first_units, all_in, personnel, fallback)
+
+
+def decide(
+    ks: KernelSetup,
+    weights: np.ndarray,
+    noise_t: np.ndarray,
+    support: float | np.ndarray,
+    objection: float | np.ndarray,
+    lead: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Council's decision in every trial: each trial's rung (index on the ladder of RESPONSE_LADDER), the
+    position of the rung adopted on the scenario's ladder (``len(ladder)`` when none), the rounds tabled,
+    and each voter's support on the deployment rung. ``weights`` is (trials, factors), ``noise_t`` (voters,
+    trials) in ``ks.order``; the thresholds are scalars or one per trial (a calibration's walkers)."""
+    T = weights.shape[0]
+    assert ks.prep is not None
     order, ladder, V, pull, h = ks.order, ks.ladder, ks.V, ks.pull, ks.h
     L, M = len(ladder), len(order)
-    noise_t = noise_all.T[ks.noise_cols]  # (M, T), each voter's row contiguous whatever the input's layout
-    th = params.thresholds
+    lead_in = ks.lead_in
+    sup_t = np.broadcast_to(np.asarray(support, dtype=np.float64), (T,))
+    obj_t = np.broadcast_to(np.asarray(objection, dtype=np.float64), (T,))
+    per_trial = np.ndim(support) > 0 or np.ndim(objection) > 0
     # Rung by rung, down the ladder, only for the trials still undecided (a trial stops at the first rung
     # adopted, as the engine does); member by member in a (member, trial) layout so slices are contiguous.
     wt = weights.T  # (F, T), a transposed view: the matrix product reads it without a copy
     wl = weights[:, FACTORS.index("lead_state")]
-    parties = prep.parties
+    parties = ks.prep.parties
     nonparty = np.flatnonzero([m not in parties for m in order])
     lookup = [LEVEL_INDEX[lv] for lv in ladder]
     level = np.zeros(T, dtype=np.int64)
@@ -150,30 +186,27 @@ def run_kernel(
         scores += n_sub
         if not gather and P < T:
             scores = scores[:, pending]
+        s_sup = sup_t[pending] if per_trial else sup_t[0]
+        s_obj = obj_t[pending] if per_trial else obj_t[0]
         if lead_in:
             # the lead votes first; its stance pulls the others (pull is 0 for the lead and the parties)
             s0 = scores[0]
-            lead_val = np.where(s0 > th.support, 1.0, np.where(s0 < th.object, -1.0, -0.5 * h[j]))
+            lead_val = np.where(s0 > s_sup, 1.0, np.where(s0 < s_obj, -1.0, -0.5 * h[j]))
             wl_eff = (wl_sub if gather or P == T else wl_sub[pending]) * lead_val
             for i in pulled:  # row by row, only the members the lead pulls (no (M, P) temporary)
                 scores[i] += pull[i] * wl_eff
-        sup = scores > th.support
-        obj = scores < th.object
+        sup = scores > s_sup
+        obj = scores < s_obj
         tabled = np.ones(P, dtype=bool)
         if lv in ("assistance", "deployment"):
-            providers = np.zeros(P, dtype=bool)
-            for k in nonparty:
-                providers |= sup[int(k)]
+            providers = sup[nonparty].any(axis=0)
             if lead in parties:
                 lead_backs = np.ones(P, dtype=bool)
             else:
                 lead_backs = sup[0] if lead_in else np.zeros(P, dtype=bool)
             tabled = providers & lead_backs
-        some_support = np.zeros(P, dtype=bool)
-        some_object = np.zeros(P, dtype=bool)
-        for i in range(M):
-            some_support |= sup[i]
-            some_object |= obj[i]
+        some_support = sup.any(axis=0)
+        some_object = obj.any(axis=0)
         rounds[pending] += tabled
         adopted_now = tabled & some_support & ~some_object
         done = pending[adopted_now]
@@ -185,20 +218,7 @@ def run_kernel(
             else:
                 chosen[:, done] = sup[:, adopted_now]
         pending = pending[~adopted_now]
-    any_adopted = first < L
-    session = np.maximum(tm.session_hours + tm.session_hours_sd * timing[:, 0], 0.05)
-    per_round = np.maximum(np.maximum(tm.decision_hours + tm.decision_hours_sd * timing[:, 1], 0.2) / L, 0.05)
-    decided = session + rounds * per_round
-    decision_h = np.where(any_adopted, _r2(decided), np.nan)
-    # injects that would change the situation before the decision: let the engine run those trials
-    fallback = inject_fallback(sc, decided)
-    first_units = np.full(T, np.nan)
-    all_in = np.full(T, np.nan)
-    personnel = np.zeros(T)
-    dep = np.where(level == LEVEL_INDEX["deployment"])[0]
-    if dep.size:
-        _deploy(ds, params, sc, ks, chosen, dep, decided, timing, first_units, all_in, personnel, fallback)
-    return KernelResult(level, decision_h, first_units, all_in, personnel, fallback)
+    return level, first, rounds, chosen
 
 
 def inject_fallback(sc: Scenario, decided: np.ndarray) -> np.ndarray:
