@@ -18,7 +18,7 @@ from tests.web.conftest import PASSWORD, Api, FakeClock, make_app
 def test_health_reports_the_apps_state_to_control_only(api: Api) -> None:
     h = api.get("ctl", "/api/health").json()
     assert h["status"] == "ok" and h["alliance"] == "csto" and h["database"] == "sqlite"
-    assert h["schema_version"] == 3 and h["ledger_events"] == 0 and h["exercises"] == 0
+    assert h["schema_version"] == 4 and h["ledger_events"] == 0 and h["exercises"] == 0
     assert h["ledger_head"] is None
     # anyone else learns that the server is up, nothing more (issue 20)
     assert api.client.get("/api/health").json() == {"status": "ok"}

@@ -21,6 +21,7 @@ from csto.ledger.sql import open_ledger
 from csto.web import errors, inputs
 from csto.web.anchor import room_key
 from csto.web.headers import SecurityHeaders, docs_page
+from csto.web.idempotency import IdempotencyKeys
 from csto.web.render import make_templates
 from csto.web.routers import auth, data, exercises, ledger, moves, pages, room_pages
 from csto.web.schemas import COMMON_RESPONSES
@@ -94,6 +95,7 @@ def create_app(
         session_cookie="csto_session",
         https_only=secure_cookies,
     )
+    app.add_middleware(IdempotencyKeys, store=lambda: app.state.csto.store)
     app.add_middleware(
         SecurityHeaders,
         docs_path="/docs",

@@ -77,6 +77,19 @@ exercises_table = sa.Table(
 )
 
 
+idempotency_table = sa.Table(
+    "web_idempotency",
+    meta,
+    sa.Column("username", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # SHA-256 of method, path and body
+    sa.Column("status", sa.Integer(), nullable=True),  # None while the first request is being applied
+    sa.Column("content_type", sa.Text(), nullable=True),
+    sa.Column("body", sa.Text(), nullable=True),
+    sa.Column("created_at", sa.Text(), nullable=False),
+)
+
+
 def _m1(conn: Connection) -> None:
     for t in (settings_table, users_table, tokens_table):
         t.create(conn)
@@ -90,11 +103,16 @@ def _m3(conn: Connection) -> None:
     sessions_table.create(conn)
 
 
+def _m4(conn: Connection) -> None:
+    idempotency_table.create(conn)
+
+
 #: (version, name, upgrade): append only; never edit one that has shipped.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "accounts, tokens and settings", _m1),
     (2, "exercise index", _m2),
     (3, "web sessions held on the server (revocable)", _m3),
+    (4, "idempotency keys of API writes", _m4),
 )
 
 #: What time it is (UTC, timezone-aware); the app and its store take one, tests pass a fake.
