@@ -44,31 +44,35 @@ class _Record:
 
 
 class LoginThrottle:
-    """Failed logins by key (``user:NAME``, ``addr:IP``): after ``free`` failures a key waits ``base_s``
-    seconds after its last failure, doubling with each further one up to ``max_s``. A success clears the
-    account's record (not the address's); a record quiet for ``forget_s`` is forgotten."""
+    """Failed logins by key (``user:NAME``, ``addr:IP``): after ``free`` failures (``address_free`` for an
+    address, which people behind one NAT or proxy share) a key waits ``base_s`` seconds after its last failure,
+    doubling with each further one up to ``max_s``. A success clears the account's record (not the address's);
+    a record quiet for ``forget_s`` is forgotten."""
 
     def __init__(
         self,
         clock: Clock = utcnow,
         *,
         free: int = 5,
+        address_free: int = 20,
         base_s: float = 2.0,
         max_s: float = 900.0,
         forget_s: float = 3600.0,
         max_keys: int = 100_000,
     ) -> None:
         self.clock = clock
-        self.free, self.base_s, self.max_s, self.forget_s = free, base_s, max_s, forget_s
+        self.free, self.address_free = free, address_free
+        self.base_s, self.max_s, self.forget_s = base_s, max_s, forget_s
         self.max_keys = max_keys
         self._records: dict[str, _Record] = {}
         self._lock = threading.Lock()
 
-    def delay_s(self, failures: int) -> float:
-        """How long a key with ``failures`` failures waits after its last one (0 within the free ones)."""
-        if failures < self.free:
+    def delay_s(self, failures: int, key: str = "") -> float:
+        """How long ``key`` with ``failures`` failures waits after its last one (0 within the free ones)."""
+        free = self.address_free if key.startswith("addr:") else self.free
+        if failures < free:
             return 0.0
-        return float(min(self.max_s, self.base_s * 2 ** min(failures - self.free, 32)))
+        return float(min(self.max_s, self.base_s * 2 ** min(failures - free, 32)))
 
     def check(self, keys: Iterable[tuple[str, str]]) -> None:
         """Raise ``TooManyAttempts`` if any (key, what it is) must still wait; the longest wait is named."""
@@ -79,7 +83,7 @@ class LoginThrottle:
                 rec = self._records.get(key)
                 if rec is None or rec.last is None:
                     continue
-                left = self.delay_s(rec.failures) - (now - rec.last).total_seconds()
+                left = self.delay_s(rec.failures, key) - (now - rec.last).total_seconds()
                 if left > worst[0]:
                     worst = (left, who)
         if worst[0] > 0:
