@@ -60,6 +60,7 @@ bench: $(STAMP)
 	rm -rf benchmarks/.results  # each script below writes its keys there for the final line (benchmarks/README.md)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_ledger.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_dask.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_calibrate.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_montecarlo.py
 
 # The sdist and the wheel under dist/ (`pip install dist/csto-*.whl` is the core; add extras as csto[web] etc.).

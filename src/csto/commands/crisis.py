@@ -248,7 +248,7 @@ def backtest(
             "three baselines (several minutes).",
         ),
     ] = False,
-    steps: Annotated[int, typer.Option("--steps", help="With --loo: sampler steps per fold.", min=50)] = 600,
+    steps: Annotated[int, typer.Option("--steps", help="With --loo: sampler steps per fold.", min=50)] = 2500,
     workers: WorkersOpt = None,
 ) -> None:
     """Every episode in the data, predicted from its features alone, against the record."""

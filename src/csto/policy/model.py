@@ -143,7 +143,7 @@ def factor_values(
     """The value of every factor for ``iso3`` on a proposal at ``level``."""
     lv = params.level(level)
     h = max(lv.hostility, HOSTILE_BASE)
-    day = _day(f)
+    day = crisis_day(f)
     prof = params.member(iso3)
     affected = f.requester or f.location_state
     is_aggressor = iso3 in f.aggressors
@@ -214,7 +214,7 @@ def _aggressor_states(f: CrisisFeatures) -> list[str]:
     return out
 
 
-def _day(f: CrisisFeatures) -> dt.date | None:
+def crisis_day(f: CrisisFeatures) -> dt.date | None:
     return dt.date.fromisoformat(f.day) if f.day else None
 
 

@@ -136,3 +136,13 @@ def save_posterior(post: Posterior, path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def calibrated_policy(dataset: Any) -> PolicyParams:
+    """The dataset's policy with the bundled posterior's mean weights and thresholds (the policy's own values
+    where no posterior is bundled): what the room's model seats and a central run play with."""
+    from csto.policy.model import load_policy
+
+    base = load_policy(dataset)
+    post = load_posterior()
+    return post.mean_params(base) if post is not None else base

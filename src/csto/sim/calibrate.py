@@ -209,9 +209,10 @@ def fit(
     *,
     seed: int = 0,
     walkers: int = 32,
-    steps: int = 1500,
-    burn: int = 500,
+    steps: int = 4000,
+    burn: int = 1300,
     keep: int = 200,
+    start: np.ndarray | None = None,
 ) -> Fit:
     """Sample the posterior of the parameters given ``cases`` with emcee; keep ``keep`` draws after ``burn``."""
     require_extra("calibrate", "csto calibrate")
@@ -223,8 +224,9 @@ def fit(
 
     ndim = len(prior.mean)
     rng = np.random.default_rng(seed)
-    start = prior.mean + 0.1 * prior.sd * rng.standard_normal((walkers, ndim))
-    start[:, : len(FACTORS)] = np.abs(start[:, : len(FACTORS)])
+    if start is None:  # a small ball around the prior's centre
+        start = prior.mean + 0.1 * prior.sd * rng.standard_normal((walkers, ndim))
+        start[:, : len(FACTORS)] = np.abs(start[:, : len(FACTORS)])
 
     def log_prob(theta: np.ndarray) -> np.ndarray:
         lp = prior.log_density(theta)
@@ -267,10 +269,10 @@ def calibrate(
     alliances: tuple[str, ...] = ("csto", "nato"),
     *,
     seed: int = 0,
-    trials: int = 400,
+    trials: int = 100,
     walkers: int = 32,
-    steps: int = 1500,
-    burn: int = 500,
+    steps: int = 4000,
+    burn: int = 1300,
     today: dt.date | None = None,
 ) -> Posterior:
     """Fit the model to the calibration set of ``alliances``; raises ``NotConverged`` (writing nothing)."""

@@ -21,7 +21,7 @@ from csto.game.scenario import Scenario
 from csto.game.tasking import force_for, personnel_needed, standing_offer
 from csto.model import RESPONSE_LADDER, Dataset
 from csto.policy import FACTORS, PolicyParams, nominal_draw
-from csto.policy.model import HOSTILE_BASE, factor_values, split_force
+from csto.policy.model import HOSTILE_BASE, crisis_day, factor_values, split_force
 from csto.rules.defence import tasking_within_strength
 from csto.sim.plan_store import stored_plan
 from csto.sim.runner import Prepared, prepare
@@ -89,7 +89,7 @@ def setup_kernel(ds: Dataset, params: PolicyParams, sc: Scenario, members: list[
             V[i, j] = [vals[f] for f in FACTORS]
         prof = params.member(m)
         if m != lead and lead_in and m not in feats.parties and m != feats.requester:
-            pull[i] = prof.lead_pull.value if prof is not None else 0.5
+            pull[i] = prof.lead_pull.on(crisis_day(feats)) if prof is not None else 0.5
     used = set(np.flatnonzero(np.any(V != 0.0, axis=(0, 1))).tolist())
     if lead_in and np.any(pull != 0.0):
         used.add(FACTORS.index("lead_state"))

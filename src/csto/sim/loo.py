@@ -144,8 +144,8 @@ def run_loo(
     *,
     seed: int = 0,
     walkers: int = 32,
-    steps: int = 600,
-    burn: int = 200,
+    steps: int = 2500,
+    burn: int = 800,
     predict_draws: int = 100,
     workers: int = 1,
 ) -> LooResult:

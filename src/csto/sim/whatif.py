@@ -16,7 +16,8 @@ from typing import Any
 from csto.errors import InputError
 from csto.model import MEMBER_STATUSES, Dataset, Membership, view_at
 from csto.model.figures import same_year, total_doc
-from csto.policy import load_policy, nominal_draw
+from csto.policy import nominal_draw
+from csto.policy.posterior import calibrated_policy
 from csto.sim.catalog import bundled
 from csto.sim.montecarlo import run_crisis
 from csto.sim.runner import run_trial
@@ -146,7 +147,7 @@ def figures(ds: Dataset, at: dt.date) -> dict[str, Any]:
 
 
 def cohesion(ds: Dataset, without: list[str], with_: list[str]) -> float:
-    params = load_policy(ds)
+    params = calibrated_policy(ds)  # the central run's parameters, as in run_crisis
     values = []
     for sc in bundled(ds):
         d = sc.start.astimezone(dt.UTC).date()  # the day the engine opens the world

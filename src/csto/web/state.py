@@ -16,7 +16,8 @@ from csto.game.scenario import Scenario
 from csto.ledger.checkpoint import Checkpoint
 from csto.ledger.sql import SqlLedger
 from csto.model import Dataset, load_dataset
-from csto.policy import PolicyParams, load_policy
+from csto.policy import PolicyParams
+from csto.policy.posterior import calibrated_policy
 from csto.sim.catalog import bundled
 from csto.web.room import Room
 from csto.web.store import Clock, Store, utcnow
@@ -81,4 +82,5 @@ class AppState:
 def load_data(alliance: str, data_dir: str | None) -> tuple[Dataset, PolicyParams, dict[str, Scenario]]:
     """The dataset, policy and bundled scenarios (read once per process: they are frozen)."""
     ds = load_dataset(alliance, data_dir=data_dir)
-    return ds, load_policy(ds), {s.id: s for s in bundled(ds)}
+    # the room's model seats play with the calibrated posterior's mean weights (csto calibrate)
+    return ds, calibrated_policy(ds), {s.id: s for s in bundled(ds)}
