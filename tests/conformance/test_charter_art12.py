@@ -78,3 +78,25 @@ def test_quorum_can_be_configured_to_require_everyone(table) -> None:  # type: i
         t.do(s, "vote", "d", position="support")
     r = t.refused("secretariat", "close", "d")
     assert "absence does not count" in r.reason
+
+
+@covers("charter-art12-consensus")
+def test_under_a_silence_procedure_an_ally_that_does_not_object_consents() -> None:
+    """NATO's Council: a draft is agreed unless an ally breaks silence; without the procedure a body that
+    allows no standing aside needs everyone's support."""
+    import datetime as dt
+
+    from csto.model import load_dataset
+    from csto.procedures import Engine
+    from csto.rules.decisions import consensus_outcome
+
+    eng = Engine(load_dataset("nato"))
+    eng.replay([eng.open(dt.datetime(2015, 7, 28, 9, tzinfo=dt.UTC))])
+    sit = eng.world.situation()
+    voters = sit.voters()
+    quiet = {s: "stand_aside" for s in voters} | {"TUR": "support"}
+    agreed = consensus_outcome(sit, voters, quiet, stand_aside_allowed=False, silence=True)
+    assert agreed.adopted and not agreed.limited_format and "silence" in agreed.reason
+    assert not consensus_outcome(sit, voters, quiet, stand_aside_allowed=False).adopted
+    broken = quiet | {"HUN": "object"}
+    assert not consensus_outcome(sit, voters, broken, stand_aside_allowed=False, silence=True).adopted

@@ -90,13 +90,19 @@ class ModelPlayer:
         sit = st.engine.world.situation()
         entitled = sit.voters()
         feats = st.features()
+        body = sit.alliance.body(sit.top_council())
+        rule = body.decision_rule if body is not None else None
+        how = {
+            "stand_aside_allowed": rule.stand_aside if rule is not None else True,
+            "silence": rule.silence if rule is not None else False,
+        }
         opening = next(o for o in sequence.lodging(st) if (o.seat, o.kind) == (beat.seat, beat.kind))
         for level in sequence.rungs_below(sequence.ceiling_of(st, opening)):
             votes = council_votes(self.params, self.draw, level, feats, entitled)
             if level in sequence.HELP_LEVELS and not self._providers(st, votes)[0]:
                 continue
             positions = {v.iso3: v.stance for v in votes}
-            if consensus_outcome(sit, entitled, positions).adopted:
+            if consensus_outcome(sit, entitled, positions, **how).adopted:
                 self.initiatives.append(Sounding(level, votes, True, f"{beat.seat} takes the initiative"))
                 self.initiated = True
                 return True

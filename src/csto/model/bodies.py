@@ -30,6 +30,11 @@ class DecisionRule(Sourced):
 
     rule: Literal["consensus", "majority", "none"]
     stand_aside: bool = Field(description="a member may stay out without blocking (the 'limited format')")
+    silence: bool = Field(
+        default=False,
+        description="silence procedure: a draft counts as agreed unless a member objects, so a member that "
+        "neither supports nor objects consents",
+    )
     voters: Literal["members", "members_not_suspended", "none"] = "members_not_suspended"
     quorum: str | None = None
     quorum_fraction: float | None = Field(default=None, ge=0, le=1)

@@ -159,6 +159,7 @@ class CouncilSteps(Procedure):
             self.ballot.entitled,
             positions,
             stand_aside_allowed=rule.stand_aside if rule is not None else True,
+            silence=rule.silence if rule is not None else False,
         )
         data = {
             "body": self.ballot.body,

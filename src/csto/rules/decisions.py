@@ -111,8 +111,11 @@ def consensus_outcome(
     *,
     stand_aside_allowed: bool = True,
     unanimity: bool = False,
+    silence: bool = False,
 ) -> Tally:
-    """Apply the decision rule. With ``unanimity`` (base consent) everyone must support."""
+    """Apply the decision rule. With ``unanimity`` (base consent) everyone must support. With ``silence`` (a
+    body deciding by the silence procedure, such as NATO's Council) a member that neither supports nor objects
+    consents: an objection blocks, and otherwise the draft is agreed by all."""
     support = tuple(s for s in entitled if positions.get(s) == "support")
     aside = tuple(s for s in entitled if positions.get(s) == "stand_aside")
     objects = tuple(s for s in entitled if positions.get(s) == "object")
@@ -123,6 +126,16 @@ def consensus_outcome(
         )
     if not support:
         return Tally(support, aside, objects, absent, False, False, "no member supports the proposal")
+    if silence and not unanimity:
+        return Tally(
+            support,
+            aside,
+            objects,
+            absent,
+            True,
+            False,
+            "agreed under the silence procedure: no member objected",
+        )
     if unanimity and (aside or absent):
         missing = ", ".join(aside + absent)
         return Tally(

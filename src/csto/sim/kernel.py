@@ -209,6 +209,8 @@ def decide(
         some_object = obj.any(axis=0)
         rounds[pending] += tabled
         adopted_now = tabled & some_support & ~some_object
+        if ks.prep.unanimous:  # no standing aside and no silence procedure: every entitled member supports
+            adopted_now &= sup.all(axis=0) if not ks.prep.frozen else np.zeros(P, dtype=bool)
         done = pending[adopted_now]
         first[done] = j
         level[done] = lookup[j]

@@ -253,7 +253,8 @@ def _run_chunk(job: _Job, index: int, n: int) -> _Tally:
     factors = ks.factors if ks.prep is not None else []
     levels = np.zeros(len(RESPONSE_LADDER), dtype=np.int64)
     extra: dict[str, list[float]] = {"dec": [], "first": [], "allin": []}
-    fused = job.fused and ks.prep is not None and fits(len(ks.order))
+    # the fused loop knows the consensus with standing aside (or silence), not a unanimity rule
+    fused = job.fused and ks.prep is not None and fits(len(ks.order)) and not ks.prep.unanimous
     arrays = None if fused else draw_chunk(stream, params, job.members, factors, ks.noise_cols, n)
     if job.engine:
         todo = list(range(n))

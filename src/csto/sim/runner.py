@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from csto.game import CrisisGame, ModelPlayer, Scenario, TrialOutcome, play, run_trial
 from csto.game import sequence as seq
+from csto.game.state import CrisisState
 from csto.model import Dataset
 from csto.policy import CrisisFeatures, Draw, PolicyParams
 
@@ -30,6 +31,8 @@ class Prepared:
     #: the case was opened on someone's own initiative: a trial whose soundings find no rung that passes
     #: opens nothing (level none), which the kernel's ladder gives by adopting no rung
     initiative: bool = False
+    #: the Council's rule needs every entitled member's support (no standing aside, no silence procedure)
+    unanimous: bool = False
 
 
 def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prepared | None:
@@ -56,7 +59,14 @@ def prepare(ds: Dataset, params: PolicyParams, sc: Scenario, draw: Draw) -> Prep
         ladder=seq.ladder(state),
         feats=state.features(),
         initiative=player.initiated,
+        unanimous=_unanimous(state, b.body),
     )
+
+
+def _unanimous(state: CrisisState, body_id: str) -> bool:
+    body = state.engine.world.situation().alliance.body(body_id)
+    rule = body.decision_rule if body is not None else None
+    return rule is not None and not rule.stand_aside and not rule.silence
 
 
 __all__ = ["Prepared", "TrialOutcome", "prepare", "run_trial"]
