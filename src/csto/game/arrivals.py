@@ -22,6 +22,25 @@ Arrival = tuple[dt.datetime, str, int]
 _PLANS: dict[tuple[Any, ...], list[tuple[float, str, int]] | None] = {}
 
 
+def known_plan(
+    ds: Dataset, contributions: tuple[tuple[str, int], ...], dest: str, force: str
+) -> tuple[bool, list[tuple[float, str, int]] | None]:
+    """Whether this process has planned the tasking already, and the plan if so (None: not plannable)."""
+    key = (ds.directory, contributions, dest, force)
+    return (key in _PLANS, _PLANS.get(key))
+
+
+def remember_plan(
+    ds: Dataset,
+    contributions: tuple[tuple[str, int], ...],
+    dest: str,
+    force: str,
+    plan: list[tuple[float, str, int]] | None,
+) -> None:
+    """Keep a plan found elsewhere (the disk cache) so that this process's trials read it."""
+    _PLANS[(ds.directory, contributions, dest, force)] = plan
+
+
 def cached_plan(
     ds: Dataset, contributions: tuple[tuple[str, int], ...], dest: str, force: str
 ) -> list[tuple[float, str, int]] | None:

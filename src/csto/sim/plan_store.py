@@ -27,9 +27,9 @@ def stored_plan(
     ds: Dataset, contributions: tuple[tuple[str, int], ...], dest: str, force: str
 ) -> Arrivals | None:
     """``cached_plan``'s answer for this tasking, from the disk when an earlier run planned it."""
-    mem = (ds.directory, contributions, dest, force)
-    if mem in arrivals._PLANS:
-        return arrivals._PLANS[mem]
+    known, plan = arrivals.known_plan(ds, contributions, dest, force)
+    if known:
+        return plan
     key = _key(ds, contributions, dest, force)
     raw = diskcache.load("plans", key)
     if raw is not None:
@@ -39,7 +39,7 @@ def stored_plan(
         except (ValueError, TypeError):
             plan = None
         else:
-            arrivals._PLANS[mem] = plan
+            arrivals.remember_plan(ds, contributions, dest, force, plan)
             return plan
     plan = arrivals.cached_plan(ds, contributions, dest, force)
     diskcache.store("plans", key, json.dumps(plan).encode())
