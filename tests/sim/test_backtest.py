@@ -39,3 +39,14 @@ def test_a_changed_feature_changes_the_prediction() -> None:
     kz = next(s for s in scenarios() if s.id == "kazakhstan-2022")
     unframed = kz.model_copy(update={"framed_as_armed_attack": False, "id": "kz-unframed", "episode": None})
     assert run(unframed, trials=200, seed=3).level != "deployment"
+
+
+def test_every_nato_invocation_is_predicted_from_its_scenario() -> None:
+    """NATO's ten invocations run through the engine too (a deployment to an ally whose troops were hit
+    abroad goes to the ally, who ends it)."""
+    from csto.sim.backtest import run_backtest
+
+    ds = load_dataset("nato")
+    result = run_backtest(ds, trials=300, seed=0)
+    assert len(result.rows) == len(ds.episodes) == 10
+    assert all(r.predicted is not None for r in result.rows)

@@ -207,6 +207,15 @@ def lodged_article(st: CrisisState) -> str:
     return "none"
 
 
+def host(st: CrisisState) -> str:
+    """The state that receives a deployment and ends it: the member that asked the organization for help
+    (NATO's reinforcement of an ally whose troops were hit abroad goes to the ally), else the crisis' place."""
+    r = st.scenario.request
+    if r.to_organization and r.state is not None:
+        return r.state
+    return st.scenario.location.state
+
+
 def parties(st: CrisisState) -> set[str]:
     """The states fighting in the crisis (see ``features.belligerents``)."""
     return set(belligerents(st.scenario)[0])
@@ -306,8 +315,7 @@ def _after_decision(st: CrisisState) -> Beat | None:
     if d is None:
         if st.refused(JOINT_STAFF, "order_deployment", DEPLOY):
             return None
-        sc = st.scenario
-        dest = sc.destination_airfield or sc.location.state
+        dest = st.scenario.destination_airfield or host(st)
         return Beat(JOINT_STAFF, "order_deployment", DEPLOY, {"decision": CASE, "destination": dest})
     return _deployment(st)
 
@@ -335,7 +343,7 @@ def _deployment(st: CrisisState) -> Beat | None:
     last = d.history[-1].at
     if withdrawing is None:
         return Beat(
-            st.scenario.location.state,
+            host(st),
             "begin_withdrawal",
             DEPLOY,
             {"reason": "mission completed"},

@@ -131,6 +131,9 @@ def save_posterior(post: Posterior, path: str | Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(post.to_dict(), fh, indent=1)
             fh.write("\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would make it (mkstemp makes it private)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
