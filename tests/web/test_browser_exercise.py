@@ -113,9 +113,7 @@ def test_full_exercise_in_the_browser(live_server: Callable[..., str], chromium:
         page.on(
             "console",
             lambda msg: (
-                script_errors.append(f"{user}: {msg.text}")
-                if "Content Security Policy" in msg.text
-                else None
+                script_errors.append(f"{user}: {msg.text}") if "Content Security Policy" in msg.text else None
             ),
         )
         page.goto(f"/login?next={path}")
