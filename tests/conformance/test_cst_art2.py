@@ -70,5 +70,6 @@ def test_consultations_nobody_at_the_centre_asked_for_reach_a_mission_at_most(ta
     from csto.rules.defence import response_ceiling
 
     sit = table("2024-03-23").engine.world.situation()
-    assert response_ceiling(sit, "consultation", None, asked=False) == "mission"
+    assert response_ceiling(sit, "consultation", None, asked=False, consents=True) == "mission"
+    assert response_ceiling(sit, "consultation", None, asked=False, consents=False) == "statement"
     assert response_ceiling(sit, "consultation", None, asked=True) == "assistance"
