@@ -651,6 +651,10 @@ def field_exists(field_: str, file: Path) -> bool:
         names = {dotted(p) for p in node_paths(yaml.compose(text, Loader=yaml.SafeLoader))}
     if field_ in names:
         return True
+    # a key with control characters is reported escaped, as the message prints it (not printable -> \x..)
+    escaped = {"".join(c if c.isprintable() else repr(c)[1:-1] for c in n) for n in names}
+    if field_ in escaped or any(n.endswith("." + field_) or n == field_ for n in escaped):
+        return True
     if not any(c in field_ for c in ".["):
         return True  # a missing top-level key
     return any(field_[i] in ".[" and field_[:i] in names for i in range(1, len(field_)))
