@@ -16,8 +16,8 @@ from typing import Any
 
 from csto.errors import CstoError
 from csto.game.scenario import INTERNAL_KINDS, Scenario, contradiction
-from csto.model import RESPONSE_LADDER, Dataset
-from csto.sim.montecarlo import CrisisResult, odds
+from csto.model import Dataset
+from csto.sim.montecarlo import CrisisResult, most_likely, odds
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,6 @@ def counterfactuals(
         if len(out) >= limit:
             break
     return out
-
-
-def most_likely(probs: dict[str, float]) -> str:
-    """The most likely rung (ties go to the lower rung), as ``CrisisResult.level``."""
-    return max(RESPONSE_LADDER, key=lambda lv: (probs.get(lv, 0.0), -RESPONSE_LADDER.index(lv)))
 
 
 def why(ds: Dataset, result: CrisisResult, *, trials: int = 20_000) -> dict[str, Any]:

@@ -91,9 +91,8 @@ class CrisisResult:
 
     @property
     def level(self) -> str:
-        """The most likely rung (ties go to the lower rung; ``counterfactuals.most_likely`` says the same)."""
-        probs = self.probabilities
-        return max(RESPONSE_LADDER, key=lambda lv: (probs[lv], -RESPONSE_LADDER.index(lv)))
+        """The most likely rung (ties go to the lower rung)."""
+        return most_likely(self.probabilities)
 
     def to_dict(self) -> dict[str, Any]:
         c = self.central
@@ -341,6 +340,11 @@ def run_crisis(
         posterior=post.path if post is not None else None,
         posterior_used=post,
     )
+
+
+def most_likely(probs: dict[str, float]) -> str:
+    """The most likely rung of ``probs`` (ties go to the lower rung)."""
+    return max(RESPONSE_LADDER, key=lambda lv: (probs.get(lv, 0.0), -RESPONSE_LADDER.index(lv)))
 
 
 def odds(
